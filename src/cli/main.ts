@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+// The countersign command: parses arguments and calls the library. Exit codes: 0 success,
+// 1 a check failed, 2 it could not run (bad arguments, bad configuration, unreadable input).
+import { Command, Option } from 'commander';
+import { CsError } from '../errors.js';
+import { FORMAT_HINTS } from '../pipeline/frame-batch.js';
+import { runImport } from './import.js';
+import { runRecords } from './records.js';
+import { runServe } from './serve.js';
+
+const program = new Command()
+  .name('countersign')
+  .description('Collects what servers and network devices log, collates it into operator sessions, and keeps it tamper-evident.')
+  .version('0.1.0')
+  .showHelpAfterError();
+
+program
+  .command('serve')
+  .description('Run the service: syslog receivers (UDP/TCP 5514, TLS 6514), the store, and the web UI/API (127.0.0.1:8080).')
+  .option('-c, --config <file>', 'YAML configuration file (every option and its default: docs/configuration.md)')
+  .option('-d, --data <dir>', 'data directory (overrides dataDir; default ./data)')
+  .action(async (o: { config?: string; data?: string }) => runServe(o));
+
+program
+  .command('import')
+  .description('Import log files (plain or .gz; - for standard input) as records, e.g. auth.log, audit.log, journalctl -o json output.')
+  .argument('<files...>', 'files to import, or - for standard input')
+  .option('-c, --config <file>', 'YAML configuration file (for dataDir and parsing.timezone)')
+  .option('-d, --data <dir>', 'data directory (default ./data)')
+  .addOption(new Option('-f, --format <format>', 'what the files hold').choices(FORMAT_HINTS).default('auto'))
+  .option('--host <name>', 'hostname for records whose lines name none (raw audit.log, journald without _HOSTNAME)')
+  .action(async (files: string[], o: { config?: string; data?: string; format: (typeof FORMAT_HINTS)[number]; host?: string }) => runImport(files, o));
+
+program
+  .command('records')
+  .description('Show the last records stored, oldest first (works while the server runs).')
+  .option('-c, --config <file>', 'YAML configuration file (for dataDir)')
+  .option('-d, --data <dir>', 'data directory (default ./data)')
+  .option('-n, --limit <n>', 'how many records', (v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new CsError('CS_ERR_BAD_ARGUMENT', 2, `--limit: expected a whole number from 1 to 100000, got ${v}`);
+    return n;
+  }, 20)
+  .addOption(new Option('--kind <kind>', 'only parsed or only unparsed records').choices(['parsed', 'unparsed']))
+  .option('--json', 'print a JSON array (raw bytes as UTF-8 text and as base64)')
+  .action(async (o: { config?: string; data?: string; limit: number; kind?: 'parsed' | 'unparsed'; json?: boolean }) => runRecords(o));
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  if (e instanceof CsError) {
+    process.stderr.write(`countersign: ${e.message}\n`);
+    process.exitCode = typeof e.status === 'number' && e.status < 10 ? e.status : 2;
+  } else {
+    process.stderr.write(`countersign: unexpected error: ${(e as Error)?.stack ?? String(e)}\n`);
+    process.exitCode = 2;
+  }
+});

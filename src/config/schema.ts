@@ -1,0 +1,100 @@
+// The configuration's one schema: defaults, validation and the text of docs/configuration.md all come from here.
+// Every option has a default, so `countersign serve` with no file runs the embedded setup of the README.
+import { z } from 'zod';
+
+const port = z.number().int().min(0).max(65535);
+const host = z.string().min(1);
+
+const isTimeZone = (tz: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const udp = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe('Receive syslog over UDP (RFC 5426).'),
+    host: host.default('0.0.0.0').describe('Address to bind.'),
+    port: port.default(5514).describe('UDP port; 0 picks a free one (it is logged).'),
+    receiveBufferBytes: z
+      .number().int().min(65536).default(8 * 1024 * 1024)
+      .describe('Kernel receive buffer (SO_RCVBUF) asked for; a larger one absorbs bursts before drops.'),
+  })
+  .prefault({});
+
+const tcp = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe('Receive syslog over plain TCP (RFC 6587: octet-counting and LF framing, detected per frame).'),
+    host: host.default('0.0.0.0').describe('Address to bind.'),
+    port: port.default(5514).describe('TCP port; 0 picks a free one (it is logged).'),
+    maxFrameBytes: z
+      .number().int().min(480).max(16 * 1024 * 1024).default(65536)
+      .describe('Longest frame kept whole; a longer one is stored cut at this length as unparsed `frame-too-long`.'),
+    maxConnections: z.number().int().min(1).default(4096).describe('Connections accepted at once; more are refused and counted.'),
+  })
+  .prefault({});
+
+const tls = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe('Receive syslog over TLS (RFC 5425).'),
+    host: host.default('0.0.0.0').describe('Address to bind.'),
+    port: port.default(6514).describe('TLS port; 0 picks a free one (it is logged).'),
+    certFile: z.string().nullable().default(null)
+      .describe('Server certificate (PEM). When null, a self-signed one is made in the data directory on first start and its SHA-256 fingerprint printed.'),
+    keyFile: z.string().nullable().default(null).describe('Private key of certFile (PEM).'),
+    caFile: z.string().nullable().default(null)
+      .describe('CA bundle (PEM) that client certificates must chain to. When set, clients are asked for a certificate and its subject is recorded on every record as the authenticated identity.'),
+    requireClientCert: z.boolean().default(false)
+      .describe('Refuse clients without a certificate that chains to caFile. Needs caFile.'),
+    maxFrameBytes: z.number().int().min(480).max(16 * 1024 * 1024).default(65536).describe('As for tcp.'),
+    maxConnections: z.number().int().min(1).default(4096).describe('As for tcp.'),
+  })
+  .prefault({})
+  .refine((t) => !t.requireClientCert || t.caFile !== null, { message: 'requireClientCert needs caFile', path: ['requireClientCert'] })
+  .refine((t) => (t.certFile === null) === (t.keyFile === null), { message: 'certFile and keyFile go together', path: ['keyFile'] });
+
+export const configSchema = z
+  .strictObject({
+    dataDir: z.string().min(1).default('./data')
+      .describe('Where the store (SQLite, WAL), the generated TLS certificate and keys live. `--data` overrides it.'),
+    sources: z
+      .strictObject({ udp, tcp, tls })
+      .prefault({})
+      .describe('Listeners for syslog.'),
+    web: z
+      .strictObject({
+        host: host.default('127.0.0.1').describe('Address of the web UI and API (/healthz, /metrics).'),
+        port: port.default(8080).describe('Port of the web UI and API; 0 picks a free one (it is logged).'),
+      })
+      .prefault({}),
+    ingest: z
+      .strictObject({
+        batchMaxRecords: z.number().int().min(1).max(100_000).default(4096)
+          .describe('Records committed in one transaction at most.'),
+        batchMaxDelayMs: z.number().int().min(0).max(10_000).default(20)
+          .describe('Longest wait before a partly filled batch is committed.'),
+        queueMaxBytes: z.number().int().min(1024 * 1024).default(64 * 1024 * 1024)
+          .describe('Bytes received but not yet committed, at most. Past it TCP/TLS stop reading (backpressure) and UDP datagrams are dropped and counted. This bounds the memory held by the ingest queue.'),
+        writerThread: z.boolean().default(true)
+          .describe('Parse, hash and commit on a worker thread, off the network event loop.'),
+      })
+      .prefault({}),
+    parsing: z
+      .strictObject({
+        timezone: z.string().default('UTC').refine(isTimeZone, { message: 'not an IANA time zone (e.g. UTC, Europe/London)' })
+          .describe('Zone of timestamps that carry none (RFC 3164, most network devices).'),
+      })
+      .prefault({}),
+    log: z
+      .strictObject({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info')
+          .describe("Level of Countersign's own diagnostics (JSON lines on stdout)."),
+      })
+      .prefault({}),
+  });
+
+export type Config = z.output<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;

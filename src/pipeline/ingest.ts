@@ -1,0 +1,151 @@
+// The ingest queue between sources and the store: packs frames into batches, sends them to the
+// committer in order, and pushes back when too much is waiting. It never drops a frame it accepted:
+// a failed commit is retried, and pressure stays on until it succeeds.
+import type { Clock } from '../clock.js';
+import type { Transport } from '../model/record.js';
+import type { FrameFlag } from '../sources/framing/types.js';
+import type { CounterDelta } from '../store/types.js';
+import type { Committer, CommitResult } from './committer.js';
+import { BatchBuilder, type ConnMeta, type SealedBatch } from './frame-batch.js';
+import type { IngestMetrics } from './metrics.js';
+
+export interface IngestOptions {
+  readonly batchMaxRecords: number;
+  readonly batchMaxDelayMs: number;
+  readonly queueMaxBytes: number;
+}
+
+export interface IngestDiagnostics {
+  warn(obj: object, msg: string): void;
+}
+
+/** Sealed batches are also cut at this size so one batch never holds an unbounded share of the queue. */
+const BATCH_MAX_BYTES = 8 << 20;
+const RETRY_MS = 1000;
+
+export type PressureListener = (overloaded: boolean) => void;
+
+export class Ingest {
+  private builder: BatchBuilder;
+  private nextId = 1;
+  private timer: NodeJS.Timeout | null = null;
+  private queuedBytes = 0;
+  private queuedRecords = 0;
+  private overloaded = false;
+  private chain: Promise<void> = Promise.resolve();
+  private pendingCounters = new Map<string, number>();
+  private readonly listeners = new Set<PressureListener>();
+  private lastSeqValue = -1;
+  private failure: Error | null = null;
+
+  constructor(
+    private readonly committer: Committer,
+    private readonly opts: IngestOptions,
+    private readonly clock: Clock,
+    private readonly metrics: IngestMetrics,
+    private readonly log: IngestDiagnostics,
+  ) {
+    this.builder = new BatchBuilder(opts.batchMaxRecords);
+    metrics.gauges.set({ what: 'queue_bytes' }, () => this.queuedBytes);
+    metrics.gauges.set({ what: 'queue_records' }, () => this.queuedRecords);
+    metrics.gauges.set({ what: 'overloaded' }, () => (this.overloaded ? 1 : 0));
+    metrics.gauges.set({ what: 'last_seq' }, () => this.lastSeqValue);
+  }
+
+  get isOverloaded(): boolean {
+    return this.overloaded;
+  }
+  get lastSeq(): number {
+    return this.lastSeqValue;
+  }
+  get queued(): { bytes: number; records: number } {
+    return { bytes: this.queuedBytes, records: this.queuedRecords };
+  }
+  /** Set when a commit keeps failing; cleared when one succeeds. */
+  get lastFailure(): Error | null {
+    return this.failure;
+  }
+
+  onPressure(fn: PressureListener): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** Accepts one frame. Stream sources always push (they pause on pressure); UDP checks isOverloaded first. */
+  push(meta: ConnMeta, frame: Uint8Array, flag: FrameFlag): void {
+    this.builder.add(meta, frame, flag, this.clock.now());
+    this.queuedBytes += frame.length;
+    this.queuedRecords++;
+    this.metrics.received.inc({ transport: meta.transport });
+    if (this.builder.full || this.builder.byteLength >= BATCH_MAX_BYTES) this.seal();
+    else if (this.timer === null) this.timer = setTimeout(() => this.seal(), this.opts.batchMaxDelayMs);
+    if (!this.overloaded && this.queuedBytes > this.opts.queueMaxBytes) this.setPressure(true);
+  }
+
+  /** Counts a reception that is not stored (a dropped datagram, a refused connection); kept durably with the next batch. */
+  countRejected(transport: Transport, reason: string, n = 1): void {
+    this.metrics.rejected.inc({ transport, reason }, n);
+    const k = `${transport}\t${reason}`;
+    this.pendingCounters.set(k, (this.pendingCounters.get(k) ?? 0) + n);
+    if (this.timer === null) this.timer = setTimeout(() => this.seal(), this.opts.batchMaxDelayMs);
+  }
+
+  /** Resolves once everything pushed before the call is committed. */
+  async flush(): Promise<void> {
+    this.seal();
+    await this.chain;
+  }
+
+  private seal(): void {
+    if (this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.builder.count === 0 && this.pendingCounters.size === 0) return;
+    const batch = this.builder.seal(this.nextId++);
+    const counters: CounterDelta[] = [...this.pendingCounters].map(([k, count]) => {
+      const [transport, reason] = k.split('\t') as [string, string];
+      return { transport, reason, count };
+    });
+    this.pendingCounters = new Map();
+    this.chain = this.chain.then(() => this.commitUntilDone(batch, counters));
+  }
+
+  private async commitUntilDone(batch: SealedBatch, counters: readonly CounterDelta[]): Promise<void> {
+    for (;;) {
+      try {
+        const r = await this.committer.commit(batch, counters);
+        this.failure = null;
+        this.account(batch, r);
+        return;
+      } catch (e) {
+        this.failure = e as Error;
+        this.setPressure(true);
+        this.log.warn({ err: String((e as Error).message), batch: batch.id, records: batch.count }, 'commit failed; the batch is kept and retried');
+        await new Promise((r) => setTimeout(r, RETRY_MS));
+      }
+    }
+  }
+
+  private account(batch: SealedBatch, r: CommitResult): void {
+    this.queuedBytes -= batch.bytes.length;
+    this.queuedRecords -= batch.count;
+    if (r.count > 0) this.lastSeqValue = r.firstSeq + r.count - 1;
+    this.metrics.commitSeconds.observe(r.seconds);
+    for (const [k, n] of Object.entries(r.stats.counts)) {
+      const [transport, what] = k.split('\t') as [string, string];
+      if (what === 'parsed') this.metrics.stored.inc({ transport, kind: 'parsed' }, n);
+      else {
+        this.metrics.stored.inc({ transport, kind: 'unparsed' }, n);
+        this.metrics.unparsed.inc({ transport, reason: what }, n);
+      }
+    }
+    if (this.overloaded && this.failure === null && this.queuedBytes <= this.opts.queueMaxBytes / 2) this.setPressure(false);
+  }
+
+  private setPressure(on: boolean): void {
+    if (this.overloaded === on) return;
+    this.overloaded = on;
+    for (const fn of this.listeners) fn(on);
+  }
+}

@@ -1,0 +1,94 @@
+// Wiring of `countersign serve`: store, writer thread, ingest queue, sources and the HTTP API,
+// started in order and stopped in reverse so that everything received is committed before exit.
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config/schema.js';
+import { buildApi, type HealthReport } from '../api/server.js';
+import { prepareStore } from '../store/index.js';
+import { startSyslogTcp } from '../sources/syslog-tcp.js';
+import { startSyslogTls } from '../sources/syslog-tls.js';
+import { startSyslogUdp } from '../sources/syslog-udp.js';
+import { loadOrCreateTlsIdentity } from '../sources/tls-identity.js';
+import type { Running, SourceContext } from '../sources/types.js';
+import { InlineCommitter, WorkerCommitter, type Committer } from './committer.js';
+import { Ingest } from './ingest.js';
+import { ingestMetrics } from './metrics.js';
+
+export interface Service {
+  readonly sources: readonly Running[];
+  readonly web: { readonly host: string; readonly port: number };
+  stop(): Promise<{ received: number; stored: number; lastSeq: number }>;
+}
+
+const VERSION = '0.1.0';
+
+export const startService = async (config: Config, log: Logger, clock: Clock): Promise<Service> => {
+  const startedAt = clock.now();
+  await prepareStore(config.dataDir);
+  const metrics = ingestMetrics();
+  const committerOpts = { dataDir: config.dataDir, timezone: config.parsing.timezone };
+  const committer: Committer = config.ingest.writerThread ? new WorkerCommitter(committerOpts) : new InlineCommitter(committerOpts);
+  const ingest = new Ingest(committer, config.ingest, clock, metrics, log.child({ component: 'ingest' }));
+  const ctx: SourceContext = { ingest, metrics, log: log.child({ component: 'sources' }), clock };
+
+  const sources: Running[] = [];
+  const stopSources = async (): Promise<void> => {
+    await Promise.all(sources.map((s) => s.stop()));
+  };
+  try {
+    const { udp, tcp, tls } = config.sources;
+    if (udp.enabled) sources.push(await startSyslogUdp(ctx, udp));
+    if (tcp.enabled) sources.push(await startSyslogTcp(ctx, tcp));
+    if (tls.enabled) {
+      const identity = await loadOrCreateTlsIdentity(config.dataDir, tls.certFile, tls.keyFile, clock.now());
+      log.info(
+        { certFile: identity.certFile, fingerprint256: identity.fingerprint256, generated: identity.generated },
+        identity.generated ? 'TLS: generated a self-signed certificate; pin this fingerprint in senders' : 'TLS certificate',
+      );
+      sources.push(await startSyslogTls(ctx, tls, identity));
+    }
+  } catch (e) {
+    await stopSources();
+    await committer.close();
+    throw e;
+  }
+
+  const health = (): HealthReport => {
+    const failure = ingest.lastFailure;
+    const problems = failure !== null ? [`store commits failing: ${failure.message}`] : [];
+    return {
+      status: problems.length === 0 ? 'ok' : 'degraded',
+      problems,
+      version: VERSION,
+      uptimeSeconds: Math.round((clock.now() - startedAt) / 1000),
+      ingest: { ...ingest.queued, overloaded: ingest.isOverloaded, lastSeq: ingest.lastSeq },
+      sources: sources.map((s) => ({ id: s.id, ...s.address })),
+    };
+  };
+  const api = buildApi({ log, health, metricsText: () => metrics.registry.render() });
+  await api.listen({ host: config.web.host, port: config.web.port });
+  const webAddr = api.server.address();
+  const web = { host: config.web.host, port: typeof webAddr === 'object' && webAddr !== null ? webAddr.port : config.web.port };
+
+  for (const s of sources) log.info({ source: s.id, host: s.address.host, port: s.address.port, protocol: s.address.protocol }, 'listening');
+  log.info({ source: 'web', host: web.host, port: web.port, url: `http://${web.host}:${web.port}/`, dataDir: config.dataDir }, 'listening');
+
+  let stopping: ReturnType<Service['stop']> | null = null;
+  const total = (c: typeof metrics.received): number => c.get({ transport: 'udp' }) + c.get({ transport: 'tcp' }) + c.get({ transport: 'tls' });
+  return {
+    sources,
+    web,
+    stop: () =>
+      (stopping ??= (async () => {
+        await stopSources();
+        await ingest.flush();
+        await committer.close();
+        await api.close();
+        const stored = ['udp', 'tcp', 'tls'].reduce(
+          (n, t) => n + metrics.stored.get({ transport: t, kind: 'parsed' }) + metrics.stored.get({ transport: t, kind: 'unparsed' }),
+          0,
+        );
+        return { received: total(metrics.received), stored, lastSeq: ingest.lastSeq };
+      })()),
+  };
+};

@@ -1,0 +1,26 @@
+// The store's entry points. Callers ask for a writer or a reader on a data directory; which backend
+// serves them is decided here alone (SQLite today; PostgreSQL behind the same interfaces later).
+import { kyselyOver, migrate, openSqlite } from './sqlite/open.js';
+import { SqliteRecordReader } from './sqlite/record-reader.js';
+import { SqliteRecordWriter } from './sqlite/record-writer.js';
+
+export type { RecordReader, RecordWriter, NewRecord, CounterDelta, AppendResult, StoreStats, RecordQuery } from './types.js';
+export { storePath } from './sqlite/open.js';
+
+/** Creates or upgrades the store; call once before writers start. */
+export const prepareStore = async (dataDir: string): Promise<void> => {
+  const k = kyselyOver(openSqlite(dataDir));
+  try {
+    await migrate(k);
+  } finally {
+    await k.destroy();
+  }
+};
+
+export const openWriter = (dataDir: string): SqliteRecordWriter => {
+  const db = openSqlite(dataDir);
+  return new SqliteRecordWriter(db, kyselyOver(db));
+};
+
+export const openReader = (dataDir: string, opts: { readonly?: boolean } = {}): SqliteRecordReader =>
+  new SqliteRecordReader(kyselyOver(openSqlite(dataDir, opts)));

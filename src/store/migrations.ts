@@ -1,0 +1,53 @@
+// Versioned schema migrations, written with Kysely's schema builder so that the PostgreSQL backend
+// runs the same list. Never edit a migration that has shipped: add a new one.
+import { sql, type Kysely, type Migration } from 'kysely';
+
+export type SqlDialectName = 'sqlite' | 'postgres';
+
+/** The migration list for one dialect; only column types differ between dialects. */
+export const migrationsFor = (dialect: SqlDialectName): Record<string, Migration> => {
+  const binary = dialect === 'postgres' ? sql`bytea` : sql`blob`;
+  return {
+    '0001_records': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('records')
+          .addColumn('seq', 'bigint', (c) => c.primaryKey().notNull())
+          .addColumn('received_at', 'bigint', (c) => c.notNull())
+          .addColumn('transport', 'text', (c) => c.notNull())
+          .addColumn('peer', 'text', (c) => c.notNull())
+          .addColumn('peer_identity', 'text')
+          .addColumn('raw', binary, (c) => c.notNull())
+          .addColumn('raw_sha256', binary, (c) => c.notNull())
+          .addColumn('format', 'text')
+          .addColumn('unparsed_reason', 'text')
+          .addColumn('facility', 'integer')
+          .addColumn('severity', 'integer')
+          .addColumn('time', 'bigint')
+          .addColumn('time_quality', 'text')
+          .addColumn('hostname', 'text')
+          .addColumn('app', 'text')
+          .addColumn('procid', 'text')
+          .addColumn('msgid', 'text')
+          .addColumn('device_seq', 'bigint')
+          .addColumn('sd', 'text')
+          .addColumn('extra', 'text')
+          .addColumn('msg', 'text')
+          .execute();
+        await db.schema
+          .createTable('ingest_counters')
+          .addColumn('transport', 'text', (c) => c.notNull())
+          .addColumn('reason', 'text', (c) => c.notNull())
+          .addColumn('count', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('ingest_counters_pk', ['transport', 'reason'])
+          .execute();
+        await db.schema
+          .createTable('meta')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('value', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull().defaultTo(sql`0`))
+          .execute();
+      },
+    },
+  };
+};

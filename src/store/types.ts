@@ -1,0 +1,53 @@
+// The store port. Everything outside store/ talks to these interfaces; only store/<backend>/ knows SQL dialects.
+// A record counts as stored only once append() has resolved: its transaction committed.
+import type { Envelope, StoredRecord, Transport, UnparsedReason } from '../model/record.js';
+
+export interface NewRecord {
+  readonly receivedAt: number;
+  readonly transport: Transport;
+  readonly peer: string;
+  readonly peerIdentity: string | null;
+  readonly raw: Uint8Array;
+  readonly rawSha256: Uint8Array;
+  readonly envelope: Envelope | null;
+  readonly unparsedReason: UnparsedReason | null;
+}
+
+export interface CounterDelta {
+  readonly transport: string;
+  readonly reason: string;
+  readonly count: number;
+}
+
+export interface AppendResult {
+  /** seq of the first appended record; the batch holds firstSeq … firstSeq + count - 1. */
+  readonly firstSeq: number;
+  readonly count: number;
+}
+
+/** The write side: one writer at a time appends; used from the ingest writer thread and from import. */
+export interface RecordWriter {
+  append(records: readonly NewRecord[], counters?: readonly CounterDelta[]): Promise<AppendResult>;
+  close(): void;
+}
+
+export interface RecordQuery {
+  readonly limit: number;
+  /** Only records with seq < beforeSeq (paging backwards). */
+  readonly beforeSeq?: number;
+  readonly kind?: 'parsed' | 'unparsed';
+}
+
+export interface StoreStats {
+  readonly records: number;
+  readonly unparsed: number;
+  readonly lastSeq: number | null;
+  readonly counters: readonly CounterDelta[];
+}
+
+/** The read side: safe to use while another process writes. */
+export interface RecordReader {
+  latest(query: RecordQuery): Promise<StoredRecord[]>;
+  stats(): Promise<StoreStats>;
+  close(): Promise<void>;
+}
