@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 // Unit tests sit beside the code (src/**/*.test.ts); tests with real peers live in test/e2e.
-// e2e files share machine-wide resources (ports, rsyslogd), so files run one at a time there.
+// e2e tests bind free ports (0) and run private rsyslogd instances, so files may run side by side;
+// none touches /dev/log or a fixed port.
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
@@ -10,5 +11,7 @@ export default defineConfig({
     pool: 'forks',
     fileParallelism: true,
     maxWorkers: 2,
+    // The JSON report feeds the one-line totals that .ci/run prints.
+    reporters: ['default', ['json', { outputFile: '.vitest-results.json' }]],
   },
 });
