@@ -1,0 +1,86 @@
+// Benchmarks the built Countersign as a TCP receiver on loopback: the same payload rsyslog gets,
+// timed from the first byte sent until every record is committed (the last_seq gauge), with the
+// server's CPU-seconds and peak RSS read from /proc. Always stops the server it started.
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { sendTcp } from './load-tcp.js';
+import { buildPayload } from './messages.js';
+import { procStats } from './rsyslog-peer.js';
+
+const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+
+export interface CountersignBenchResult {
+  readonly messages: number;
+  readonly seconds: number;
+  readonly msgPerSec: number;
+  readonly cpuSeconds: number;
+  readonly peakRssBytes: number;
+}
+
+const lastSeq = async (port: number): Promise<number> => {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const m = /^countersign_ingest\{what="last_seq"\} (-?\d+)$/m.exec(text);
+  return m ? Number(m[1]) : -1;
+};
+
+export const benchCountersignTcp = async (o: {
+  lines: readonly string[];
+  workDir: string;
+  connections?: number;
+  framing?: 'lf' | 'octet';
+  timeoutMs?: number;
+}): Promise<CountersignBenchResult> => {
+  mkdirSync(o.workDir, { recursive: true });
+  const cfg = join(o.workDir, 'countersign.yaml');
+  writeFileSync(
+    cfg,
+    [
+      'sources:',
+      '  udp: { enabled: false }',
+      '  tls: { enabled: false }',
+      '  tcp: { host: 127.0.0.1, port: 0 }',
+      'web: { host: 127.0.0.1, port: 0 }',
+      'log: { level: info }',
+    ].join('\n'),
+  );
+  const proc = spawn(process.execPath, [CLI, 'serve', '--config', cfg, '--data', join(o.workDir, 'data')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const ports: Record<string, number> = {};
+  let out = '';
+  const ready = new Promise<void>((resolve, reject) => {
+    proc.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      for (const line of d.split('\n')) {
+        if (!line.startsWith('{')) continue;
+        const l = JSON.parse(line) as { msg: string; source?: string; port?: number };
+        if (l.msg === 'listening' && l.source !== undefined && l.port !== undefined) ports[l.source] = l.port;
+        if (l.msg === 'listening' && l.source === 'web') resolve();
+      }
+    });
+    proc.once('exit', (c) => reject(new Error(`countersign exited (${c}) before listening:\n${out}`)));
+  });
+  try {
+    await ready;
+    const payload = buildPayload(o.lines, o.framing ?? 'lf');
+    const before = procStats(proc.pid!);
+    const t0 = performance.now();
+    const sent = sendTcp({ host: '127.0.0.1', port: ports['syslog-tcp']!, payload, connections: o.connections ?? 1 });
+    let sendError: unknown = null;
+    sent.catch((e: unknown) => (sendError = e));
+    const deadline = t0 + (o.timeoutMs ?? 300_000);
+    while ((await lastSeq(ports.web!)) < o.lines.length - 1) {
+      if (sendError) throw sendError;
+      if (performance.now() > deadline) throw new Error(`countersign committed ${(await lastSeq(ports.web!)) + 1}/${o.lines.length} before the timeout`);
+      await sleep(10);
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    const after = procStats(proc.pid!);
+    await sent;
+    return { messages: o.lines.length, seconds, msgPerSec: o.lines.length / seconds, cpuSeconds: after.cpuSeconds - before.cpuSeconds, peakRssBytes: after.peakRssBytes };
+  } finally {
+    proc.kill('SIGTERM');
+    await new Promise((r) => proc.once('exit', r));
+  }
+};
