@@ -2,6 +2,7 @@
 // of a verified one is recorded on every record as the sender's authenticated identity. A client
 // whose certificate does not verify is refused (requireClientCert) or kept as unauthenticated.
 import { readFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { createServer, type TLSSocket } from 'node:tls';
 import type { Config } from '../config/schema.js';
 import { listen } from './syslog-tcp.js';
@@ -24,7 +25,9 @@ export const startSyslogTls = async (ctx: SourceContext, opts: Config['sources']
     key: identity.key,
     ca,
     requestCert: ca !== undefined,
-    rejectUnauthorized: opts.requireClientCert,
+    // Verified below, after the handshake, so that a refusal can say exactly why (OpenSSL's own
+    // rejection under TLS 1.3 often reaches us only as a reset: "socket hang up").
+    rejectUnauthorized: false,
     minVersion: 'TLSv1.2',
     handshakeTimeout: 10_000,
   });
@@ -33,10 +36,16 @@ export const startSyslogTls = async (ctx: SourceContext, opts: Config['sources']
     ctx.metrics.connections.inc({ transport: 'tls', outcome: 'refused-max' });
     ctx.ingest.countRejected('tls', 'connection-refused-max');
   });
+  // A refused handshake destroys the TLS socket before 'tlsClientError' is emitted, taking its address
+  // along; remember each peer at TCP accept so the refusal can name who it was.
+  const rawPeers = new WeakMap<object, string>();
+  server.on('connection', (raw: Socket) => rawPeers.set(raw, peerOf(raw)));
   server.on('tlsClientError', (err, socket) => {
+    const parent = (socket as unknown as { _parent?: object })._parent;
+    const peer = (parent !== undefined ? rawPeers.get(parent) : undefined) ?? peerOf(socket);
     ctx.metrics.connections.inc({ transport: 'tls', outcome: 'tls-handshake-failed' });
     ctx.ingest.countRejected('tls', 'tls-handshake-failed');
-    ctx.log.warn({ peer: peerOf(socket), reason: err.message, code: (err as NodeJS.ErrnoException).code }, 'TLS client rejected');
+    ctx.log.warn({ peer, reason: err.message, code: (err as NodeJS.ErrnoException).code }, 'TLS client rejected');
   });
   server.on('secureConnection', (socket: TLSSocket) => {
     const peer = peerOf(socket);
@@ -45,8 +54,19 @@ export const startSyslogTls = async (ctx: SourceContext, opts: Config['sources']
       const pc = socket.getPeerCertificate();
       const presented = pc !== undefined && Object.keys(pc).length > 0;
       if (socket.authorized) peerIdentity = subjectText(pc.subject as unknown as Record<string, string>);
-      else if (presented)
-        ctx.log.warn({ peer, reason: String(socket.authorizationError) }, 'TLS client certificate does not verify: records kept as unauthenticated');
+      else {
+        const reason = presented
+          ? `client certificate not accepted: ${String(socket.authorizationError)} (subject ${subjectText(pc.subject as unknown as Record<string, string>) ?? '?'}, issuer ${subjectText(pc.issuer as unknown as Record<string, string>) ?? '?'})`
+          : 'no client certificate presented';
+        if (opts.requireClientCert) {
+          ctx.metrics.connections.inc({ transport: 'tls', outcome: 'tls-handshake-failed' });
+          ctx.ingest.countRejected('tls', 'tls-client-cert-refused');
+          ctx.log.warn({ peer, reason }, 'TLS client rejected');
+          socket.destroy();
+          return;
+        }
+        ctx.log.warn({ peer, reason }, 'TLS client not authenticated: its records are kept as unauthenticated');
+      }
     }
     ctx.metrics.connections.inc({ transport: 'tls', outcome: 'accepted' });
     ctx.log.debug({ peer, peerIdentity }, 'TLS client connected');

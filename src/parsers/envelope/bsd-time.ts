@@ -105,8 +105,9 @@ export function scanTimestamp(b: Uint8Array, p: number, end: number): number {
     const y = readDigits(b, p, 4, end);
     if (y < 0 || ts.unsynchronised) return 0;
     if (b[p + 4] === DASH) {
-      // RFC 3339 as rsyslog writes it after a BSD PRI (RSYSLOG_ForwardFormat / RSYSLOG_FileFormat).
-      if (b[p + 7] !== DASH || b[p + 10] !== 0x54) return 0;
+      // RFC 3339 as rsyslog writes it after a BSD PRI (RSYSLOG_ForwardFormat / RSYSLOG_FileFormat),
+      // or with a space for T as macOS syslog output has it (`2020-03-23 06:47:42.801612-0700`).
+      if (b[p + 7] !== DASH || (b[p + 10] !== 0x54 && b[p + 10] !== SP)) return 0;
       if (!parseIsoTimestamp(b, p, end, false)) return -1;
       ts.isoLocalMs = iso.localMs;
       ts.offsetMin = iso.offsetMin;

@@ -19,10 +19,10 @@ function tokenEnd(b: Uint8Array, p: number, end: number): number {
 }
 
 /**
- * Is the token at `p` a TAG: NAME `:` or NAME `[` PID `]:`, NAME and PID printable ASCII without
- * brackets (so `sshd(pam_unix)`, `postfix/smtpd`, `%SYS-5-CONFIG_I` qualify)? A bare `name:` must be
- * followed by SP or the end, which keeps IPv6 addresses, URLs and `05:00:00` out; after the distinctive
- * `]:` text may follow directly. Fills `tag` (after = offset past the colon).
+ * Is the token at `p` a TAG: NAME `:`, NAME `[` PID `]:` or NAME `[` PID `]` + SP, NAME and PID printable
+ * ASCII without brackets (so `sshd(pam_unix)`, `postfix/smtpd`, `%SYS-5-CONFIG_I` qualify)? A bare
+ * `name:` must be followed by SP or the end, which keeps IPv6 addresses, URLs and `05:00:00` out; after
+ * the distinctive `]:` text may follow directly. Fills `tag` (after = offset past the colon or `]`).
  */
 export function scanTag(b: Uint8Array, p: number, end: number): boolean {
   const limit = Math.min(end, p + MAX_TAG + 1);
@@ -45,10 +45,14 @@ export function scanTag(b: Uint8Array, p: number, end: number): boolean {
       if (c <= SP || c > 0x7e || c === LBRACKET) return false;
       r++;
     }
-    if (r === ps || r >= lim || b[r + 1] !== COLON) return false;
+    if (r === ps || r >= lim) return false;
+    const n = b[r + 1];
+    // `app[pid]:` as syslog(3) writes it; `app[pid] ` without the colon (proftpd, some appliances) is
+    // still unmistakably a tag thanks to the bracketed pid.
+    if (n !== COLON && n !== SP && r + 1 !== end) return false;
     tag.pidStart = ps;
     tag.pidEnd = r;
-    tag.after = r + 2;
+    tag.after = n === COLON ? r + 2 : r + 1;
     return true;
   }
   if (q + 1 < end && b[q + 1] !== SP) return false;

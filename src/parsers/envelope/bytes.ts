@@ -34,15 +34,14 @@ export function asBuffer(frame: Uint8Array): FrameBuffer {
 /**
  * Where the content ends: framers usually drop the LF already, but file lines and some UDP senders keep
  * one trailing LF / CRLF, and some C senders append NULs. Only one line ending is removed, so a message
- * that really ends in a blank line keeps it.
+ * that really ends in a blank line keeps it; a lone trailing CR is the rest of a CRLF whose LF a
+ * line framer already took, so it goes too.
  */
 export function contentEnd(b: Uint8Array): number {
   let end = b.length;
   while (end > 0 && b[end - 1] === 0) end--;
-  if (end > 0 && b[end - 1] === LF) {
-    end--;
-    if (end > 0 && b[end - 1] === CR) end--;
-  }
+  if (end > 0 && b[end - 1] === LF) end--;
+  if (end > 0 && b[end - 1] === CR) end--;
   while (end > 0 && b[end - 1] === 0) end--;
   return end;
 }

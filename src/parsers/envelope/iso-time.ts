@@ -2,7 +2,7 @@
 // formats write them after a BSD PRI (lenient: more fraction digits, optional offset, `+hhmm`).
 // Must never allocate per call (results go to the shared `iso` cursor) and never throw.
 import { civilMs, daysInMonth } from './calendar.js';
-import { COLON, DASH, DIGIT_0, DIGIT_9, DOT, readDigits } from './bytes.js';
+import { COLON, DASH, DIGIT_0, DIGIT_9, DOT, readDigits, SP } from './bytes.js';
 
 /** Output of the last parseIsoTimestamp call (single-threaded, read immediately by the caller). */
 export const iso = {
@@ -21,7 +21,8 @@ const PLUS = 0x2b;
 /**
  * Parses `YYYY-MM-DDThh:mm:ss[.frac](Z|±hh:mm)` at `p`. Strict (RFC 5424): 1..6 fraction digits,
  * uppercase T and Z, offset required, seconds 00..59 (leap seconds "MUST NOT be used").
- * Lenient (RFC 3164 with rsyslog timestamps): 1..9 fraction digits, offset optional, `±hhmm` allowed.
+ * Lenient (RFC 3164 with rsyslog timestamps): 1..9 fraction digits, offset optional, `±hhmm` allowed,
+ * a space instead of `T`.
  * Returns true and fills `iso`, or false if the bytes are not a valid timestamp.
  */
 export function parseIsoTimestamp(b: Uint8Array, p: number, end: number, strict: boolean): boolean {
@@ -31,7 +32,9 @@ export function parseIsoTimestamp(b: Uint8Array, p: number, end: number, strict:
   const mo = readDigits(b, p + 5, 2, end);
   if (mo < 1 || mo > 12 || b[p + 7] !== DASH) return false;
   const d = readDigits(b, p + 8, 2, end);
-  if (d < 1 || d > daysInMonth(y, mo) || b[p + 10] !== T_UPPER) return false;
+  if (d < 1 || d > daysInMonth(y, mo)) return false;
+  // Lenient mode also takes a space for T: macOS `log show --style syslog` and some appliances write it.
+  if (b[p + 10] !== T_UPPER && (strict || b[p + 10] !== SP)) return false;
   const h = readDigits(b, p + 11, 2, end);
   if (h < 0 || h > 23 || b[p + 13] !== COLON) return false;
   const mi = readDigits(b, p + 14, 2, end);

@@ -62,6 +62,8 @@ function parse(frame: Uint8Array, _ctx: ParseContext): Result<Envelope, ParseErr
   }
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return fail('bad-json', 'not a JSON object');
   const rec = obj as Record<string, unknown>;
+  // Any JSON object is not a journal entry: journalctl always writes upper-case field names.
+  if (!Object.keys(rec).some(isFieldName)) return fail('no-envelope', 'JSON object without journal fields');
 
   const rawMessage = rec.MESSAGE;
   let msg = scalar(rawMessage);
