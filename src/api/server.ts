@@ -17,7 +17,9 @@ export interface ApiDeps {
 }
 
 export const buildApi = (deps: ApiDeps) => {
-  const app = Fastify({ loggerInstance: deps.log.child({ component: 'api' }), disableRequestLogging: true });
+  // Per-request lines are info level; the API logs only warnings and errors, so an operator's log is
+  // not a copy of the scrape traffic.
+  const app = Fastify({ loggerInstance: deps.log.child({ component: 'api' }, { level: 'warn' }) });
   app.setErrorHandler((err, req, reply) => {
     if (err instanceof CsError) return reply.status(err.status).send({ code: err.code, message: err.message });
     const status = (err as { statusCode?: number }).statusCode;

@@ -46,11 +46,8 @@ program
   .action(async (o: { config?: string; data?: string; limit: number; kind?: 'parsed' | 'unparsed'; json?: boolean }) => runRecords(o));
 
 program.parseAsync(process.argv).catch((e: unknown) => {
-  if (e instanceof CsError) {
-    process.stderr.write(`countersign: ${e.message}\n`);
-    process.exitCode = typeof e.status === 'number' && e.status < 10 ? e.status : 2;
-  } else {
-    process.stderr.write(`countersign: unexpected error: ${(e as Error)?.stack ?? String(e)}\n`);
-    process.exitCode = 2;
-  }
+  if (e instanceof CsError) process.stderr.write(`countersign: ${e.message}\n`);
+  else process.stderr.write(`countersign: unexpected error: ${(e as Error)?.stack ?? String(e)}\n`);
+  // Exit now: a half-started service must not linger (a thread or socket left open would keep it alive).
+  process.exit(e instanceof CsError && e.status < 10 ? e.status : 2);
 });

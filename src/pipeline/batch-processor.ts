@@ -1,6 +1,6 @@
-// Turns a sealed batch of frames into records ready to store: envelope parse and SHA-256 of the raw
-// bytes. The one place where a frame that does not parse becomes an `unparsed` record with a reason.
-import { hash } from 'node:crypto';
+// Turns a sealed batch of frames into records ready to store: the envelope parse (the SHA-256 was
+// taken when the frame entered the batch). The one place where a frame that does not parse becomes
+// an `unparsed` record with a reason.
 import type { Envelope, Transport, UnparsedReason } from '../model/record.js';
 import { parseEnvelope } from '../parsers/envelope/index.js';
 import { FRAME_INCOMPLETE, FRAME_TOO_LONG } from '../sources/framing/types.js';
@@ -19,10 +19,11 @@ export const processBatch = (batch: SealedBatch, timezone: string): { records: N
   const records: NewRecord[] = new Array(batch.count);
   const counts: Record<string, number> = {};
   const buf = Buffer.from(batch.bytes.buffer, batch.bytes.byteOffset, batch.bytes.byteLength);
+  const sha = Buffer.from(batch.sha256.buffer, batch.sha256.byteOffset, batch.sha256.byteLength);
   for (let i = 0; i < batch.count; i++) {
     const off = batch.offsets[i]!;
     const raw = buf.subarray(off, off + batch.lengths[i]!);
-    const meta = batch.conns[batch.conn[i]!]!;
+    const conn = batch.conns[batch.conn[i]!]!;
     const receivedAt = batch.receivedAt[i]!;
     const flag = batch.flags[i]!;
     let envelope: Envelope | null = null;
@@ -30,24 +31,15 @@ export const processBatch = (batch: SealedBatch, timezone: string): { records: N
     if (flag === FRAME_TOO_LONG) reason = 'frame-too-long';
     else if (flag === FRAME_INCOMPLETE) reason = 'incomplete-frame';
     else {
-      const r = parseEnvelope(raw, { receivedAt: meta.referenceTime ?? receivedAt, timezone }, meta.formatHint ?? 'auto');
+      const r = parseEnvelope(raw, { receivedAt: conn.referenceTime ?? receivedAt, timezone }, conn.formatHint ?? 'auto');
       if (r.ok) {
         envelope = r.value;
-        if (envelope.hostname === undefined && meta.defaultHost !== undefined) envelope = { ...envelope, hostname: meta.defaultHost };
+        if (envelope.hostname === undefined && conn.defaultHost !== undefined) envelope = { ...envelope, hostname: conn.defaultHost };
       } else reason = r.error.type;
     }
-    const key = statKey(meta.transport, reason ?? 'parsed');
+    const key = statKey(conn.transport, reason ?? 'parsed');
     counts[key] = (counts[key] ?? 0) + 1;
-    records[i] = {
-      receivedAt,
-      transport: meta.transport,
-      peer: meta.peer,
-      peerIdentity: meta.peerIdentity,
-      raw,
-      rawSha256: hash('sha256', raw, 'buffer') as unknown as Buffer,
-      envelope,
-      unparsedReason: reason,
-    };
+    records[i] = { receivedAt, conn, raw, rawSha256: sha.subarray(i * 32, i * 32 + 32), envelope, unparsedReason: reason };
   }
   return { records, stats: { counts } };
 };

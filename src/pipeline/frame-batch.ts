@@ -1,6 +1,7 @@
 // Frames packed for the trip to the writer thread: one byte buffer plus typed-array columns, so a
 // batch of thousands of frames crosses threads as a few transferable buffers, not thousands of objects.
 import type { Transport } from '../model/record.js';
+import { hash } from 'node:crypto';
 import type { FrameFlag } from '../sources/framing/types.js';
 
 /** What `import --format` accepts: restricts which envelope parsers may claim a frame. */
@@ -9,6 +10,8 @@ export type FormatHint = (typeof FORMAT_HINTS)[number];
 
 /** Where frames came from; one object per connection (or socket, or imported file), shared by its frames. */
 export interface ConnMeta {
+  /** Process-unique (ids.ts); the store keeps one `connections` row per key. */
+  readonly key: number;
   readonly transport: Transport;
   readonly peer: string;
   readonly peerIdentity: string | null;
@@ -29,6 +32,8 @@ export interface SealedBatch {
   readonly receivedAt: Float64Array;
   readonly conn: Uint32Array;
   readonly flags: Uint8Array;
+  /** SHA-256 of each frame, 32 bytes each, computed as the frame is added. */
+  readonly sha256: Uint8Array;
   readonly conns: readonly ConnMeta[];
 }
 
@@ -41,6 +46,7 @@ export class BatchBuilder {
   private receivedAt: Float64Array;
   private conn: Uint32Array;
   private flags: Uint8Array;
+  private sha256: Uint8Array;
   private conns: ConnMeta[] = [];
   private connIndex = new Map<ConnMeta, number>();
 
@@ -54,6 +60,7 @@ export class BatchBuilder {
     this.receivedAt = new Float64Array(maxRecords);
     this.conn = new Uint32Array(maxRecords);
     this.flags = new Uint8Array(maxRecords);
+    this.sha256 = new Uint8Array(maxRecords * 32);
   }
 
   get count(): number {
@@ -87,6 +94,9 @@ export class BatchBuilder {
     this.receivedAt[i] = receivedAt;
     this.conn[i] = ci;
     this.flags[i] = flag;
+    // Hashed here, on the thread that reads the sockets, to share the per-record work between
+    // the two cores: this one frames and hashes, the writer thread parses and commits.
+    this.sha256.set(hash('sha256', frame, 'buffer') as unknown as Uint8Array, i * 32);
     this.used += len;
   }
 
@@ -102,6 +112,7 @@ export class BatchBuilder {
       receivedAt: this.receivedAt.slice(0, n),
       conn: this.conn.slice(0, n),
       flags: this.flags.slice(0, n),
+      sha256: this.sha256.slice(0, n * 32),
       conns: this.conns,
     };
     this.bytes = Buffer.allocUnsafe(Math.max(this.initialBytes, Math.min(this.bytes.length, 8 << 20)));

@@ -35,7 +35,7 @@ class HeldCommitter implements Committer {
   async close(): Promise<void> {}
 }
 
-const meta: ConnMeta = { transport: 'tcp', peer: '127.0.0.1:1', peerIdentity: null };
+const meta: ConnMeta = { key: 1, transport: 'tcp', peer: '127.0.0.1:1', peerIdentity: null };
 const quiet = { warn: () => undefined };
 const opts = { batchMaxRecords: 3, batchMaxDelayMs: 5, queueMaxBytes: 100 };
 

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import { buildApi, type HealthReport } from '../api/server.js';
+import { CS_ERR } from '../errors.js';
 import { prepareStore } from '../store/index.js';
 import { startSyslogTcp } from '../sources/syslog-tcp.js';
 import { startSyslogTls } from '../sources/syslog-tls.js';
@@ -35,24 +36,6 @@ export const startService = async (config: Config, log: Logger, clock: Clock): P
   const stopSources = async (): Promise<void> => {
     await Promise.all(sources.map((s) => s.stop()));
   };
-  try {
-    const { udp, tcp, tls } = config.sources;
-    if (udp.enabled) sources.push(await startSyslogUdp(ctx, udp));
-    if (tcp.enabled) sources.push(await startSyslogTcp(ctx, tcp));
-    if (tls.enabled) {
-      const identity = await loadOrCreateTlsIdentity(config.dataDir, tls.certFile, tls.keyFile, clock.now());
-      log.info(
-        { certFile: identity.certFile, fingerprint256: identity.fingerprint256, generated: identity.generated },
-        identity.generated ? 'TLS: generated a self-signed certificate; pin this fingerprint in senders' : 'TLS certificate',
-      );
-      sources.push(await startSyslogTls(ctx, tls, identity));
-    }
-  } catch (e) {
-    await stopSources();
-    await committer.close();
-    throw e;
-  }
-
   const health = (): HealthReport => {
     const failure = ingest.lastFailure;
     const problems = failure !== null ? [`store commits failing: ${failure.message}`] : [];
@@ -66,9 +49,32 @@ export const startService = async (config: Config, log: Logger, clock: Clock): P
     };
   };
   const api = buildApi({ log, health, metricsText: () => metrics.registry.render() });
-  await api.listen({ host: config.web.host, port: config.web.port });
-  const webAddr = api.server.address();
-  const web = { host: config.web.host, port: typeof webAddr === 'object' && webAddr !== null ? webAddr.port : config.web.port };
+  let web: { host: string; port: number };
+  try {
+    const { udp, tcp, tls } = config.sources;
+    if (udp.enabled) sources.push(await startSyslogUdp(ctx, udp));
+    if (tcp.enabled) sources.push(await startSyslogTcp(ctx, tcp));
+    if (tls.enabled) {
+      const identity = await loadOrCreateTlsIdentity(config.dataDir, tls.certFile, tls.keyFile, clock.now());
+      log.info(
+        { certFile: identity.certFile, fingerprint256: identity.fingerprint256, generated: identity.generated },
+        identity.generated ? 'TLS: generated a self-signed certificate; pin this fingerprint in senders' : 'TLS certificate',
+      );
+      sources.push(await startSyslogTls(ctx, tls, identity));
+    }
+    await api.listen({ host: config.web.host, port: config.web.port }).catch((e: unknown) => {
+      throw CS_ERR.listenFailed('web', `${config.web.host}:${config.web.port}`, e);
+    });
+    const webAddr = api.server.address();
+    web = { host: config.web.host, port: typeof webAddr === 'object' && webAddr !== null ? webAddr.port : config.web.port };
+  } catch (e) {
+    // Start-up failed part-way: undo what started (listeners, the writer thread) so the process can exit.
+    await stopSources();
+    await ingest.flush();
+    await committer.close();
+    await api.close();
+    throw e;
+  }
 
   for (const s of sources) log.info({ source: s.id, host: s.address.host, port: s.address.port, protocol: s.address.protocol }, 'listening');
   log.info({ source: 'web', host: web.host, port: web.port, url: `http://${web.host}:${web.port}/`, dataDir: config.dataDir }, 'listening');

@@ -6,6 +6,7 @@ import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
 import type { Readable as ReadableT } from 'node:stream';
 import { CS_ERR } from '../errors.js';
+import { newConnKey } from '../ids.js';
 import { detectFileFormat } from '../parsers/envelope/index.js';
 import type { FormatHint } from '../pipeline/frame-batch.js';
 import type { Ingest } from '../pipeline/ingest.js';
@@ -80,6 +81,7 @@ export const importFile = async (ingest: Ingest, opts: ImportFileOptions, refere
   let sniffLen = 0;
   let frames = 0;
   let meta = {
+    key: newConnKey(),
     transport: 'file' as const,
     peer: opts.file === '-' ? 'stdin' : opts.file,
     peerIdentity: null,

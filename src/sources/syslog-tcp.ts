@@ -2,6 +2,7 @@
 // are unauthenticated, and say so by having no peer identity.
 import { createServer, type Server } from 'node:net';
 import { CS_ERR } from '../errors.js';
+import { newConnKey } from '../ids.js';
 import type { Config } from '../config/schema.js';
 import { peerOf, StreamConnections } from './stream-connections.js';
 import type { Running, SourceContext } from './types.js';
@@ -25,7 +26,7 @@ export const startSyslogTcp = async (ctx: SourceContext, opts: Config['sources']
   });
   server.on('connection', (socket) => {
     ctx.metrics.connections.inc({ transport: 'tcp', outcome: 'accepted' });
-    conns.add(socket, { transport: 'tcp', peer: peerOf(socket), peerIdentity: null });
+    conns.add(socket, { key: newConnKey(), transport: 'tcp', peer: peerOf(socket), peerIdentity: null });
   });
   const address = await listen(server, opts.host, opts.port, 'syslog tcp');
   ctx.metrics.gauges.set({ what: 'open_connections', transport: 'tcp' }, () => conns.size);

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { createServer, type TLSSocket } from 'node:tls';
 import type { Config } from '../config/schema.js';
+import { newConnKey } from '../ids.js';
 import { listen } from './syslog-tcp.js';
 import { peerOf, StreamConnections } from './stream-connections.js';
 import type { ServerTlsIdentity } from './tls-identity.js';
@@ -70,7 +71,7 @@ export const startSyslogTls = async (ctx: SourceContext, opts: Config['sources']
     }
     ctx.metrics.connections.inc({ transport: 'tls', outcome: 'accepted' });
     ctx.log.debug({ peer, peerIdentity }, 'TLS client connected');
-    conns.add(socket, { transport: 'tls', peer, peerIdentity });
+    conns.add(socket, { key: newConnKey(), transport: 'tls', peer, peerIdentity });
   });
   const address = await listen(server, opts.host, opts.port, 'syslog tls');
   ctx.metrics.gauges.set({ what: 'open_connections', transport: 'tls' }, () => conns.size);

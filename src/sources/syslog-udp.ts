@@ -5,6 +5,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { isIPv6 } from 'node:net';
 import { CS_ERR } from '../errors.js';
+import { newConnKey } from '../ids.js';
 import type { Config } from '../config/schema.js';
 import type { ConnMeta } from '../pipeline/frame-batch.js';
 import { FRAME_OK } from './framing/types.js';
@@ -45,7 +46,7 @@ export const startSyslogUdp = async (ctx: SourceContext, opts: Config['sources']
     let meta = peers.get(peer);
     if (meta === undefined) {
       if (peers.size >= PEER_CACHE) peers = new Map();
-      meta = { transport: 'udp', peer, peerIdentity: null };
+      meta = { key: newConnKey(), transport: 'udp', peer, peerIdentity: null };
       peers.set(peer, meta);
     }
     ctx.ingest.push(meta, msg, FRAME_OK);

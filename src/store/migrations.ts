@@ -11,28 +11,30 @@ export const migrationsFor = (dialect: SqlDialectName): Record<string, Migration
     '0001_records': {
       async up(db: Kysely<unknown>) {
         await db.schema
-          .createTable('records')
-          .addColumn('seq', 'bigint', (c) => c.primaryKey().notNull())
-          .addColumn('received_at', 'bigint', (c) => c.notNull())
+          .createTable('connections')
+          .addColumn('id', 'integer', (c) => (dialect === 'postgres' ? c.primaryKey().generatedAlwaysAsIdentity() : c.primaryKey().autoIncrement()))
           .addColumn('transport', 'text', (c) => c.notNull())
           .addColumn('peer', 'text', (c) => c.notNull())
           .addColumn('peer_identity', 'text')
+          .addColumn('first_seen', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('records')
+          .addColumn('seq', 'bigint', (c) => c.primaryKey().notNull())
+          .addColumn('received_at', 'bigint', (c) => c.notNull())
+          .addColumn('conn_id', 'integer', (c) => c.notNull().references('connections.id'))
           .addColumn('raw', binary, (c) => c.notNull())
           .addColumn('raw_sha256', binary, (c) => c.notNull())
           .addColumn('format', 'text')
           .addColumn('unparsed_reason', 'text')
-          .addColumn('facility', 'integer')
-          .addColumn('severity', 'integer')
+          .addColumn('pri', 'integer')
           .addColumn('time', 'bigint')
           .addColumn('time_quality', 'text')
           .addColumn('hostname', 'text')
           .addColumn('app', 'text')
           .addColumn('procid', 'text')
-          .addColumn('msgid', 'text')
-          .addColumn('device_seq', 'bigint')
-          .addColumn('sd', 'text')
-          .addColumn('extra', 'text')
           .addColumn('msg', 'text')
+          .addColumn('more', 'text')
           .execute();
         await db.schema
           .createTable('ingest_counters')

@@ -2,11 +2,18 @@
 // A record counts as stored only once append() has resolved: its transaction committed.
 import type { Envelope, StoredRecord, Transport, UnparsedReason } from '../model/record.js';
 
-export interface NewRecord {
-  readonly receivedAt: number;
+/** Who sent a record: one TCP/TLS connection, one UDP sender, one imported file. */
+export interface ConnRef {
+  /** Unique within the writing process; the writer maps it to a `connections` row. */
+  readonly key: number;
   readonly transport: Transport;
   readonly peer: string;
   readonly peerIdentity: string | null;
+}
+
+export interface NewRecord {
+  readonly receivedAt: number;
+  readonly conn: ConnRef;
   readonly raw: Uint8Array;
   readonly rawSha256: Uint8Array;
   readonly envelope: Envelope | null;

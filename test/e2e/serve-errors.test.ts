@@ -28,6 +28,19 @@ describe('serve refuses to start half-configured', () => {
     expect(r.stderr).toContain(`syslog tcp: cannot listen on 127.0.0.1:${port}: listen EADDRINUSE`);
   });
 
+  it('exits (does not hang) when the web port is taken after the writer thread started', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    const port = (blocker.address() as { port: number }).port;
+    const dir = tempDir('webbusy');
+    const f = join(dir, 'cs.yaml');
+    writeFileSync(f, `sources:\n  udp: { host: 127.0.0.1, port: 0 }\n  tcp: { host: 127.0.0.1, port: 0 }\n  tls: { enabled: false }\nweb: { host: 127.0.0.1, port: ${port} }\n`);
+    const r = runCli(['serve', '--config', f, '--data', join(dir, 'data')]);
+    blocker.close();
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`web: cannot listen on 127.0.0.1:${port}`);
+  });
+
   it('records: a data directory without a store is an error, not an empty list', () => {
     const r = runCli(['records', '--data', join(tempDir('nostore'), 'none')]);
     expect(r.status).toBe(2);

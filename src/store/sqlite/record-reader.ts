@@ -1,29 +1,50 @@
 // Read side of the SQLite store, for the API and the CLI. Safe while another process writes (WAL).
-import type { Kysely, Selectable } from 'kysely';
-import type { Envelope, EnvelopeFormat, SdElement, StoredRecord, Transport, UnparsedReason } from '../../model/record.js';
-import type { Database, RecordsTable } from '../schema.js';
+import type { Kysely } from 'kysely';
+import type { Envelope, EnvelopeFormat, StoredRecord, Transport, UnparsedReason } from '../../model/record.js';
+import type { Database } from '../schema.js';
 import type { RecordQuery, RecordReader, StoreStats } from '../types.js';
 
 const toHex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 
-const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
+interface Row {
+  seq: number;
+  received_at: number;
+  raw: Uint8Array;
+  raw_sha256: Uint8Array;
+  format: string | null;
+  unparsed_reason: string | null;
+  pri: number | null;
+  time: number | null;
+  time_quality: string | null;
+  hostname: string | null;
+  app: string | null;
+  procid: string | null;
+  msg: string | null;
+  more: string | null;
+  transport: string;
+  peer: string;
+  peer_identity: string | null;
+}
 
-export const rowToRecord = (r: Selectable<RecordsTable>): StoredRecord => {
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+export const rowToRecord = (r: Row): StoredRecord => {
   let envelope: Envelope | null = null;
   if (r.format !== null) {
-    const e: { -readonly [K in keyof Envelope]: Envelope[K] } = { format: r.format as EnvelopeFormat, msg: r.msg ?? '' };
-    if (r.facility !== null) e.facility = r.facility;
-    if (r.severity !== null) e.severity = r.severity;
+    const e: Mutable<Envelope> = { format: r.format as EnvelopeFormat, msg: r.msg ?? '' };
+    if (r.pri !== null) {
+      e.facility = r.pri >> 3;
+      e.severity = r.pri & 7;
+    }
     if (r.time !== null) e.time = r.time;
     if (r.time_quality !== null) e.timeQuality = r.time_quality as NonNullable<Envelope['timeQuality']>;
-    e.hostname = opt(r.hostname);
-    e.app = opt(r.app);
-    e.procid = opt(r.procid);
-    e.msgid = opt(r.msgid);
-    if (r.device_seq !== null) e.deviceSeq = r.device_seq;
-    if (r.sd !== null) e.structuredData = JSON.parse(r.sd) as SdElement[];
-    if (r.extra !== null) e.extra = JSON.parse(r.extra) as Record<string, string>;
-    for (const k of Object.keys(e) as (keyof Envelope)[]) if (e[k] === undefined) delete e[k];
+    if (r.hostname !== null) e.hostname = r.hostname;
+    if (r.app !== null) e.app = r.app;
+    if (r.procid !== null) e.procid = r.procid;
+    if (r.more !== null) {
+      const m = JSON.parse(r.more) as Partial<Mutable<Envelope>>;
+      for (const k of ['msgid', 'structuredData', 'deviceSeq', 'extra', 'facility', 'severity'] as const) if (m[k] !== undefined) (e as Record<string, unknown>)[k] = m[k];
+    }
     envelope = e;
   }
   return {
@@ -44,10 +65,19 @@ export class SqliteRecordReader implements RecordReader {
   constructor(private readonly k: Kysely<Database>) {}
 
   async latest(q: RecordQuery): Promise<StoredRecord[]> {
-    let sel = this.k.selectFrom('records').selectAll().orderBy('seq', 'desc').limit(q.limit);
-    if (q.beforeSeq !== undefined) sel = sel.where('seq', '<', q.beforeSeq);
-    if (q.kind === 'parsed') sel = sel.where('unparsed_reason', 'is', null);
-    if (q.kind === 'unparsed') sel = sel.where('unparsed_reason', 'is not', null);
+    let sel = this.k
+      .selectFrom('records')
+      .innerJoin('connections', 'connections.id', 'records.conn_id')
+      .select([
+        'records.seq', 'records.received_at', 'records.raw', 'records.raw_sha256', 'records.format', 'records.unparsed_reason',
+        'records.pri', 'records.time', 'records.time_quality', 'records.hostname', 'records.app', 'records.procid', 'records.msg',
+        'records.more', 'connections.transport', 'connections.peer', 'connections.peer_identity',
+      ])
+      .orderBy('records.seq', 'desc')
+      .limit(q.limit);
+    if (q.beforeSeq !== undefined) sel = sel.where('records.seq', '<', q.beforeSeq);
+    if (q.kind === 'parsed') sel = sel.where('records.unparsed_reason', 'is', null);
+    if (q.kind === 'unparsed') sel = sel.where('records.unparsed_reason', 'is not', null);
     const rows = await sel.execute();
     return rows.reverse().map(rowToRecord);
   }

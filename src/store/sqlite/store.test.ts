@@ -10,9 +10,7 @@ const rec = (text: string, extra: Partial<NewRecord> = {}): NewRecord => {
   const raw = Buffer.from(text, 'latin1');
   return {
     receivedAt: 1_700_000_000_000,
-    transport: 'tcp',
-    peer: '10.0.0.1:5000',
-    peerIdentity: null,
+    conn: { key: 1, transport: 'tcp', peer: '10.0.0.1:5000', peerIdentity: null },
     raw,
     rawSha256: hash('sha256', raw, 'buffer') as unknown as Buffer,
     envelope: { format: 'rfc3164', hostname: 'web1', app: 'sshd', procid: '42', msg: text, time: 1_700_000_000_000, timeQuality: 'inferred-year' },
@@ -28,7 +26,7 @@ describe('SQLite store', () => {
     const w = openWriter(dir);
     const many = Array.from({ length: 150 }, (_, i) => rec(`line ${i}`));
     expect(await w.append(many)).toEqual({ firstSeq: 0, count: 150 });
-    const odd = rec('\x00\xff\xfe bytes', { envelope: null, unparsedReason: 'no-envelope', transport: 'udp', peerIdentity: 'CN=x' });
+    const odd = rec('\x00\xff\xfe bytes', { envelope: null, unparsedReason: 'no-envelope', conn: { key: 2, transport: 'udp', peer: '10.0.0.9:514', peerIdentity: 'CN=x' } });
     expect(await w.append([odd], [{ transport: 'udp', reason: 'queue-full', count: 4 }])).toEqual({ firstSeq: 150, count: 1 });
     await w.append([], [{ transport: 'udp', reason: 'queue-full', count: 1 }]);
     w.close();
@@ -40,6 +38,7 @@ describe('SQLite store', () => {
     expect(last[1]).toMatchObject({ kind: 'unparsed', unparsedReason: 'no-envelope', transport: 'udp', peerIdentity: 'CN=x', envelope: null });
     expect(last[1]!.rawSha256).toBe(hash('sha256', Buffer.from('\x00\xff\xfe bytes', 'latin1'), 'hex'));
     expect(last[0]!.envelope).toEqual({ format: 'rfc3164', hostname: 'web1', app: 'sshd', procid: '42', msg: 'line 149', time: 1_700_000_000_000, timeQuality: 'inferred-year' });
+    expect(last[0]).toMatchObject({ transport: 'tcp', peer: '10.0.0.1:5000', peerIdentity: null });
     expect((await r.latest({ limit: 5, kind: 'unparsed' })).map((x) => x.seq)).toEqual([150]);
     expect((await r.latest({ limit: 2, beforeSeq: 10 })).map((x) => x.seq)).toEqual([8, 9]);
     expect(await r.stats()).toEqual({ records: 151, unparsed: 1, lastSeq: 150, counters: [{ transport: 'udp', reason: 'queue-full', count: 5 }] });
@@ -60,5 +59,26 @@ describe('SQLite store', () => {
 
   it('refuses to read a directory with no store', () => {
     expect(() => openReader(join(tmpdir(), 'cs-definitely-missing'), { readonly: true })).toThrow(/no Countersign store here/);
+  });
+});
+
+describe('SQLite store: envelope round trip', () => {
+  it('gives back every envelope field as the parser produced it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cs-store-'));
+    await prepareStore(dir);
+    const w = openWriter(dir);
+    const full = {
+      format: 'rfc5424' as const, facility: 23, severity: 5, time: 1_700_000_000_123, timeQuality: 'exact' as const, hostname: 'mx1', app: 'mgd',
+      procid: '77', msgid: 'UI_COMMIT', structuredData: [{ id: 'junos@2636.1.1.1.2.18', params: [['username', 'alice'], ['x', 'a"b]']] as [string, string][] }],
+      deviceSeq: 12, msg: 'commit', extra: { k: 'v' },
+    };
+    const sevOnly = { format: 'journald' as const, severity: 3, msg: 'x' };
+    await w.append([rec('a', { envelope: full }), rec('b', { envelope: sevOnly })]);
+    w.close();
+    const r = openReader(dir);
+    const [a, b] = await r.latest({ limit: 2 });
+    expect(a!.envelope).toEqual(full);
+    expect(b!.envelope).toEqual(sevOnly);
+    await r.close();
   });
 });
