@@ -10,13 +10,14 @@ import { benchCountersignTcp } from './countersign-peer.js';
 import { makeLines } from './messages.js';
 import { benchRsyslogTcp } from './rsyslog-peer.js';
 
+// --messages N (default 500 000); --connections N (default: runs 1 and 4)
 const arg = (name: string, dflt: number): number => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
 };
 
 const N = arg('messages', 500_000);
-const CONNS = arg('connections', 2);
+const CONN_COUNTS = (process.argv.includes('--connections') ? [arg('connections', 1)] : [1, 4]).filter((n) => n >= 1);
 const fmt = (n: number, d = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 const mb = (b: number): string => `${fmt(b / 1048576, 0)} MiB`;
 
@@ -42,7 +43,7 @@ const main = async (): Promise<void> => {
   const lines = makeLines(N, { format: 'mixed', seed: 7 });
   const avg = lines.reduce((n, l) => n + Buffer.byteLength(l), 0) / lines.length;
   console.log(`countersign bench — node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), ${rsVersion}`);
-  console.log(`${fmt(N)} messages, mixed RFC 3164 / RFC 5424 (sshd, sudo, su, snoopy, Cisco IOS, JunOS), ${fmt(avg, 0)} bytes average, ${CONNS} TCP connection(s), loopback\n`);
+  console.log(`${fmt(N)} messages, mixed RFC 3164 / RFC 5424 (sshd, sudo, su, snoopy, Cisco IOS, JunOS), ${fmt(avg, 0)} bytes average, loopback\n`);
 
   const p3164 = parseBench(makeLines(200_000, { format: 'rfc3164', seed: 3 }));
   const p5424 = parseBench(makeLines(200_000, { format: 'rfc5424', seed: 5 }));
@@ -52,15 +53,18 @@ const main = async (): Promise<void> => {
 
   const work = mkdtempSync(join(tmpdir(), 'cs-bench-'));
   try {
-    const rs = await benchRsyslogTcp({ lines, workDir: join(work, 'rsyslog'), connections: CONNS });
-    const cs = await benchCountersignTcp({ lines, workDir: join(work, 'countersign'), connections: CONNS });
     console.log('(b) end to end: TCP → stored, first byte sent until the last message is written');
     console.log('    rsyslog: imptcp → file (no fsync). countersign: parse + SHA-256 per record + SQLite commit (WAL, synchronous=FULL)');
     const row = (name: string, r: { msgPerSec: number; cpuSeconds: number; peakRssBytes: number; seconds: number }): string =>
       `    ${name.padEnd(12)} ${fmt(r.msgPerSec).padStart(10)} msg/s  ${fmt(r.seconds, 2).padStart(6)} s  ${fmt((r.cpuSeconds * 1e6) / N, 2).padStart(6)} CPU-s per 1M  peak RSS ${mb(r.peakRssBytes)}`;
-    console.log(row('rsyslog', rs));
-    console.log(row('countersign', cs));
-    console.log(`    ratio countersign / rsyslog: ${(cs.msgPerSec / rs.msgPerSec).toFixed(2)}× throughput, ${(cs.cpuSeconds / rs.cpuSeconds).toFixed(2)}× CPU per message`);
+    for (const conns of CONN_COUNTS) {
+      const rs = await benchRsyslogTcp({ lines, workDir: join(work, `rsyslog-${conns}`), connections: conns });
+      const cs = await benchCountersignTcp({ lines, workDir: join(work, `countersign-${conns}`), connections: conns });
+      console.log(`  ${conns} sending connection(s):`);
+      console.log(row('rsyslog', rs));
+      console.log(row('countersign', cs));
+      console.log(`    ratio countersign / rsyslog: ${(cs.msgPerSec / rs.msgPerSec).toFixed(2)}× throughput, ${(cs.cpuSeconds / rs.cpuSeconds).toFixed(2)}× CPU per message`);
+    }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
