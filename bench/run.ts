@@ -10,7 +10,7 @@ import { benchCountersignTcp } from './countersign-peer.js';
 import { makeLines } from './messages.js';
 import { benchRsyslogTcp } from './rsyslog-peer.js';
 
-// --messages N (default 500 000); --connections N (default: runs 1 and 4)
+// --messages N (default 500 000); --connections N (default: runs 1 and 4); --runs N (default 3, median kept)
 const arg = (name: string, dflt: number): number => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
@@ -18,6 +18,8 @@ const arg = (name: string, dflt: number): number => {
 
 const N = arg('messages', 500_000);
 const CONN_COUNTS = (process.argv.includes('--connections') ? [arg('connections', 1)] : [1, 4]).filter((n) => n >= 1);
+const RUNS = arg('runs', 3);
+const median = <T extends { msgPerSec: number }>(runs: T[]): T => [...runs].sort((a, b) => a.msgPerSec - b.msgPerSec)[Math.floor(runs.length / 2)]!;
 const fmt = (n: number, d = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 const mb = (b: number): string => `${fmt(b / 1048576, 0)} MiB`;
 
@@ -58,9 +60,17 @@ const main = async (): Promise<void> => {
     const row = (name: string, r: { msgPerSec: number; cpuSeconds: number; peakRssBytes: number; seconds: number }): string =>
       `    ${name.padEnd(12)} ${fmt(r.msgPerSec).padStart(10)} msg/s  ${fmt(r.seconds, 2).padStart(6)} s  ${fmt((r.cpuSeconds * 1e6) / N, 2).padStart(6)} CPU-s per 1M  peak RSS ${mb(r.peakRssBytes)}`;
     for (const conns of CONN_COUNTS) {
-      const rs = await benchRsyslogTcp({ lines, workDir: join(work, `rsyslog-${conns}`), connections: conns });
-      const cs = await benchCountersignTcp({ lines, workDir: join(work, `countersign-${conns}`), connections: conns });
-      console.log(`  ${conns} sending connection(s):`);
+      // Alternate the two, RUNS times each, and keep each one's median run: a single sub-second
+      // rsyslog run on a shared VM varies by ±40%.
+      const rsRuns = [];
+      const csRuns = [];
+      for (let i = 0; i < RUNS; i++) {
+        rsRuns.push(await benchRsyslogTcp({ lines, workDir: join(work, `rsyslog-${conns}-${i}`), connections: conns }));
+        csRuns.push(await benchCountersignTcp({ lines, workDir: join(work, `countersign-${conns}-${i}`), connections: conns }));
+      }
+      const rs = median(rsRuns);
+      const cs = median(csRuns);
+      console.log(`  ${conns} sending connection(s), median of ${RUNS} runs (rsyslog ${rsRuns.map((r) => fmt(r.msgPerSec / 1000)).join('/')} k msg/s, countersign ${csRuns.map((r) => fmt(r.msgPerSec / 1000)).join('/')} k msg/s):`);
       console.log(row('rsyslog', rs));
       console.log(row('countersign', cs));
       console.log(`    ratio countersign / rsyslog: ${(cs.msgPerSec / rs.msgPerSec).toFixed(2)}× throughput, ${(cs.cpuSeconds / rs.cpuSeconds).toFixed(2)}× CPU per message`);

@@ -4,10 +4,12 @@
 export const TRANSPORTS = ['udp', 'tcp', 'tls', 'relp', 'file'] as const;
 export type Transport = (typeof TRANSPORTS)[number];
 
+/** Stored as codes (indexes): append at the end, never reorder. */
 export const ENVELOPE_FORMATS = ['rfc5424', 'rfc3164', 'auditd', 'journald'] as const;
 export type EnvelopeFormat = (typeof ENVELOPE_FORMATS)[number];
 
 /** Why a frame could not be read as any envelope. A closed list: metrics and the UI count by it. */
+/** Stored as codes (indexes): append new reasons at the end, never reorder. */
 export const UNPARSED_REASONS = [
   'empty',
   'no-envelope', // nothing recognised the frame
@@ -23,6 +25,10 @@ export const UNPARSED_REASONS = [
 ] as const;
 export type UnparsedReason = (typeof UNPARSED_REASONS)[number];
 
+/** How much of an envelope's time the sender really stated. May only grow at the end (stored as codes). */
+export const TIME_QUALITIES = ['exact', 'inferred-year', 'inferred-zone', 'inferred-year-zone', 'unsynchronised'] as const;
+export type TimeQuality = (typeof TIME_QUALITIES)[number];
+
 /** One RFC 5424 SD-ELEMENT; params keep their order and may repeat a name. */
 export interface SdElement {
   readonly id: string;
@@ -37,7 +43,7 @@ export interface Envelope {
   /** When it happened, ms since the epoch UTC, as the sender stated it (zone/year inferred where the format lacks them). */
   readonly time?: number;
   /** How much of `time` the sender really said: 3164 lacks year and zone; Cisco marks unsynchronised clocks with `*`. */
-  readonly timeQuality?: 'exact' | 'inferred-year' | 'inferred-zone' | 'inferred-year-zone' | 'unsynchronised';
+  readonly timeQuality?: TimeQuality;
   readonly hostname?: string;
   readonly app?: string;
   readonly procid?: string;

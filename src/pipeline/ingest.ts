@@ -37,6 +37,8 @@ export class Ingest {
   private readonly listeners = new Set<PressureListener>();
   private lastSeqValue = -1;
   private failure: Error | null = null;
+  /** Per-transport received counters, bound once (labels are not rebuilt per frame). */
+  private readonly receivedBy = new Map<Transport, (by?: number) => void>();
 
   constructor(
     private readonly committer: Committer,
@@ -76,7 +78,12 @@ export class Ingest {
     this.builder.add(meta, frame, flag, this.clock.now());
     this.queuedBytes += frame.length;
     this.queuedRecords++;
-    this.metrics.received.inc({ transport: meta.transport });
+    let inc = this.receivedBy.get(meta.transport);
+    if (inc === undefined) {
+      inc = this.metrics.received.bind({ transport: meta.transport });
+      this.receivedBy.set(meta.transport, inc);
+    }
+    inc();
     if (this.builder.full || this.builder.byteLength >= BATCH_MAX_BYTES) this.seal();
     else if (this.timer === null) this.timer = setTimeout(() => this.seal(), this.opts.batchMaxDelayMs);
     if (!this.overloaded && this.queuedBytes > this.opts.queueMaxBytes) this.setPressure(true);

@@ -26,6 +26,14 @@ export class Counter implements Family {
   get(labels: Labels = {}): number {
     return this.values.get(labelText(labels)) ?? 0;
   }
+  /** A series with its labels resolved once, for hot paths that count per frame. */
+  bind(labels: Labels): (by?: number) => void {
+    const k = labelText(labels);
+    if (!this.values.has(k)) this.values.set(k, 0);
+    return (by = 1) => {
+      this.values.set(k, this.values.get(k)! + by);
+    };
+  }
   render(): string[] {
     return [...this.values].map(([k, v]) => `${this.name}${k} ${v}`);
   }

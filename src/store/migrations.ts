@@ -19,22 +19,15 @@ export const migrationsFor = (dialect: SqlDialectName): Record<string, Migration
           .addColumn('first_seen', 'bigint', (c) => c.notNull())
           .execute();
         await db.schema
-          .createTable('records')
+          .createTable('record_bundles')
+          .addColumn('first_seq', 'bigint', (c) => c.primaryKey().notNull())
+          .addColumn('count', 'integer', (c) => c.notNull())
+          .addColumn('data', binary, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('unparsed_records')
           .addColumn('seq', 'bigint', (c) => c.primaryKey().notNull())
-          .addColumn('received_at', 'bigint', (c) => c.notNull())
-          .addColumn('conn_id', 'integer', (c) => c.notNull().references('connections.id'))
-          .addColumn('raw', binary, (c) => c.notNull())
-          .addColumn('raw_sha256', binary, (c) => c.notNull())
-          .addColumn('format', 'text')
-          .addColumn('unparsed_reason', 'text')
-          .addColumn('pri', 'integer')
-          .addColumn('time', 'bigint')
-          .addColumn('time_quality', 'text')
-          .addColumn('hostname', 'text')
-          .addColumn('app', 'text')
-          .addColumn('procid', 'text')
-          .addColumn('msg', 'text')
-          .addColumn('more', 'text')
+          .addColumn('reason', 'text', (c) => c.notNull())
           .execute();
         await db.schema
           .createTable('ingest_counters')

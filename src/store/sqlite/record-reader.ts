@@ -1,99 +1,96 @@
 // Read side of the SQLite store, for the API and the CLI. Safe while another process writes (WAL).
+// Records live in bundles: reading the last N unpacks the last few bundles.
 import type { Kysely } from 'kysely';
-import type { Envelope, EnvelopeFormat, StoredRecord, Transport, UnparsedReason } from '../../model/record.js';
+import type { StoredRecord, Transport } from '../../model/record.js';
+import { decodeBundle, type DecodedRecord } from '../record-bundle.js';
 import type { Database } from '../schema.js';
 import type { RecordQuery, RecordReader, StoreStats } from '../types.js';
 
 const toHex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 
-interface Row {
-  seq: number;
-  received_at: number;
-  raw: Uint8Array;
-  raw_sha256: Uint8Array;
-  format: string | null;
-  unparsed_reason: string | null;
-  pri: number | null;
-  time: number | null;
-  time_quality: string | null;
-  hostname: string | null;
-  app: string | null;
-  procid: string | null;
-  msg: string | null;
-  more: string | null;
+interface Conn {
   transport: string;
   peer: string;
   peer_identity: string | null;
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-export const rowToRecord = (r: Row): StoredRecord => {
-  let envelope: Envelope | null = null;
-  if (r.format !== null) {
-    const e: Mutable<Envelope> = { format: r.format as EnvelopeFormat, msg: r.msg ?? '' };
-    if (r.pri !== null) {
-      e.facility = r.pri >> 3;
-      e.severity = r.pri & 7;
-    }
-    if (r.time !== null) e.time = r.time;
-    if (r.time_quality !== null) e.timeQuality = r.time_quality as NonNullable<Envelope['timeQuality']>;
-    if (r.hostname !== null) e.hostname = r.hostname;
-    if (r.app !== null) e.app = r.app;
-    if (r.procid !== null) e.procid = r.procid;
-    if (r.more !== null) {
-      const m = JSON.parse(r.more) as Partial<Mutable<Envelope>>;
-      for (const k of ['msgid', 'structuredData', 'deviceSeq', 'extra', 'facility', 'severity'] as const) if (m[k] !== undefined) (e as Record<string, unknown>)[k] = m[k];
-    }
-    envelope = e;
-  }
-  return {
-    seq: r.seq,
-    receivedAt: r.received_at,
-    transport: r.transport as Transport,
-    peer: r.peer,
-    peerIdentity: r.peer_identity,
-    raw: r.raw,
-    rawSha256: toHex(r.raw_sha256),
-    kind: r.unparsed_reason === null ? 'parsed' : 'unparsed',
-    unparsedReason: r.unparsed_reason as UnparsedReason | null,
-    envelope,
-  };
-};
-
 export class SqliteRecordReader implements RecordReader {
   constructor(private readonly k: Kysely<Database>) {}
 
+  private async withConns(recs: { seq: number; r: DecodedRecord }[]): Promise<StoredRecord[]> {
+    const ids = [...new Set(recs.map((x) => x.r.connId))];
+    const conns = new Map<number, Conn>();
+    if (ids.length > 0) for (const c of await this.k.selectFrom('connections').selectAll().where('id', 'in', ids).execute()) conns.set(c.id, c);
+    return recs.map(({ seq, r }) => {
+      const c = conns.get(r.connId);
+      return {
+        seq,
+        receivedAt: r.receivedAt,
+        transport: (c?.transport ?? 'unknown') as Transport,
+        peer: c?.peer ?? 'unknown',
+        peerIdentity: c?.peer_identity ?? null,
+        raw: r.raw,
+        rawSha256: toHex(r.rawSha256),
+        kind: r.unparsedReason === null ? 'parsed' : 'unparsed',
+        unparsedReason: r.unparsedReason,
+        envelope: r.envelope,
+      };
+    });
+  }
+
+  /** The records with these seqs (any order), oldest first. */
+  private async bySeqs(seqs: readonly number[]): Promise<{ seq: number; r: DecodedRecord }[]> {
+    const out: { seq: number; r: DecodedRecord }[] = [];
+    const sorted = [...seqs].sort((a, b) => a - b);
+    let i = 0;
+    while (i < sorted.length) {
+      const b = await this.k.selectFrom('record_bundles').selectAll().where('first_seq', '<=', sorted[i]!).orderBy('first_seq', 'desc').limit(1).executeTakeFirst();
+      if (b === undefined) break;
+      const recs = decodeBundle(b.data);
+      while (i < sorted.length && sorted[i]! < b.first_seq + b.count) {
+        out.push({ seq: sorted[i]!, r: recs[sorted[i]! - b.first_seq]! });
+        i++;
+      }
+    }
+    return out;
+  }
+
   async latest(q: RecordQuery): Promise<StoredRecord[]> {
-    let sel = this.k
-      .selectFrom('records')
-      .innerJoin('connections', 'connections.id', 'records.conn_id')
-      .select([
-        'records.seq', 'records.received_at', 'records.raw', 'records.raw_sha256', 'records.format', 'records.unparsed_reason',
-        'records.pri', 'records.time', 'records.time_quality', 'records.hostname', 'records.app', 'records.procid', 'records.msg',
-        'records.more', 'connections.transport', 'connections.peer', 'connections.peer_identity',
-      ])
-      .orderBy('records.seq', 'desc')
-      .limit(q.limit);
-    if (q.beforeSeq !== undefined) sel = sel.where('records.seq', '<', q.beforeSeq);
-    if (q.kind === 'parsed') sel = sel.where('records.unparsed_reason', 'is', null);
-    if (q.kind === 'unparsed') sel = sel.where('records.unparsed_reason', 'is not', null);
-    const rows = await sel.execute();
-    return rows.reverse().map(rowToRecord);
+    if (q.kind === 'unparsed') {
+      let sel = this.k.selectFrom('unparsed_records').select('seq').orderBy('seq', 'desc').limit(q.limit);
+      if (q.beforeSeq !== undefined) sel = sel.where('seq', '<', q.beforeSeq);
+      const seqs = (await sel.execute()).map((x) => x.seq);
+      return this.withConns(await this.bySeqs(seqs));
+    }
+    const picked: { seq: number; r: DecodedRecord }[] = [];
+    let before = q.beforeSeq ?? Number.MAX_SAFE_INTEGER;
+    while (picked.length < q.limit) {
+      const bundles = await this.k.selectFrom('record_bundles').selectAll().where('first_seq', '<', before).orderBy('first_seq', 'desc').limit(8).execute();
+      if (bundles.length === 0) break;
+      for (const b of bundles) {
+        const recs = decodeBundle(b.data);
+        for (let i = recs.length - 1; i >= 0 && picked.length < q.limit; i--) {
+          const seq = b.first_seq + i;
+          if (seq >= before) continue;
+          if (q.kind === 'parsed' && recs[i]!.unparsedReason !== null) continue;
+          picked.push({ seq, r: recs[i]! });
+        }
+        before = b.first_seq;
+        if (picked.length >= q.limit) break;
+      }
+    }
+    return this.withConns(picked.reverse());
   }
 
   async stats(): Promise<StoreStats> {
     const total = await this.k
-      .selectFrom('records')
-      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('seq').as('last')])
+      .selectFrom('record_bundles')
+      .select((eb) => [eb.fn.sum<number>('count').as('n'), eb.fn.max(eb('first_seq', '+', eb.ref('count'))).as('next')])
       .executeTakeFirstOrThrow();
-    const unparsed = await this.k
-      .selectFrom('records')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('unparsed_reason', 'is not', null)
-      .executeTakeFirstOrThrow();
+    const unparsed = await this.k.selectFrom('unparsed_records').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     const counters = await this.k.selectFrom('ingest_counters').selectAll().orderBy('transport').orderBy('reason').execute();
-    return { records: Number(total.n), unparsed: Number(unparsed.n), lastSeq: total.last ?? null, counters };
+    const next = total.next === null ? null : Number(total.next);
+    return { records: Number(total.n ?? 0), unparsed: Number(unparsed.n), lastSeq: next === null ? null : next - 1, counters };
   }
 
   async close(): Promise<void> {

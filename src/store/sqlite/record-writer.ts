@@ -1,47 +1,19 @@
 // The hot path of the store: appends a batch of records in one IMMEDIATE transaction, assigning
-// gap-free seqs under the write lock. Statements are written once with Kysely and run prepared;
-// nothing here allocates per record beyond the bound parameters.
+// gap-free seqs under the write lock, packed as entry bundles of up to BUNDLE_MAX records per row.
+// Statements are written once with Kysely and run prepared.
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import type { Envelope } from '../../model/record.js';
+import { BUNDLE_MAX, BundleEncoder, type BundleRecord } from '../record-bundle.js';
 import type { AppendResult, ConnRef, CounterDelta, NewRecord, RecordWriter } from '../types.js';
-import type { Database, RecordsTable } from '../schema.js';
-
-/** Rows per multi-row INSERT: one row per statement costs ~50% more; 16 to 256 rows cost alike (measured). */
-const ROWS_PER_STATEMENT = 64;
-
-const COLUMNS: readonly (keyof RecordsTable)[] = [
-  'seq', 'received_at', 'conn_id', 'raw', 'raw_sha256', 'format', 'unparsed_reason', 'pri', 'time', 'time_quality',
-  'hostname', 'app', 'procid', 'msg', 'more',
-];
-const W = COLUMNS.length;
-
-const placeholderRow = (): RecordsTable => Object.fromEntries(COLUMNS.map((c) => [c, null])) as unknown as RecordsTable;
-
-/** The rarer envelope fields, as one JSON text; null in the common case so no JSON is made. */
-const moreOf = (e: Envelope): string | null => {
-  const sd = e.structuredData !== undefined && e.structuredData.length > 0;
-  // PRI needs both halves; a lone one (journald PRIORITY without SYSLOG_FACILITY) goes here.
-  const lone = (e.facility === undefined) !== (e.severity === undefined);
-  if (e.msgid === undefined && !sd && e.deviceSeq === undefined && e.extra === undefined && !lone) return null;
-  return JSON.stringify({
-    msgid: e.msgid,
-    structuredData: sd ? e.structuredData : undefined,
-    deviceSeq: e.deviceSeq,
-    extra: e.extra,
-    facility: lone ? e.facility : undefined,
-    severity: lone ? e.severity : undefined,
-  });
-};
+import type { Database } from '../schema.js';
 
 export class SqliteRecordWriter implements RecordWriter {
-  private readonly insertMany: BetterSqlite3.Statement;
-  private readonly insertOne: BetterSqlite3.Statement;
+  private readonly insertBundle: BetterSqlite3.Statement;
+  private readonly insertUnparsed: BetterSqlite3.Statement;
   private readonly insertConn: BetterSqlite3.Statement;
-  private readonly maxSeq: BetterSqlite3.Statement;
+  private readonly nextSeq: BetterSqlite3.Statement;
   private readonly addCounter: BetterSqlite3.Statement;
-  private readonly manyParams: unknown[] = new Array(W * ROWS_PER_STATEMENT);
-  private readonly oneParams: unknown[] = new Array(W);
+  private readonly encoder = new BundleEncoder();
   /** ConnRef.key → connections.id, for connections this writer has already recorded. */
   private readonly connIds = new Map<number, number>();
   /** Keys first recorded in the transaction under way: forgotten again if it rolls back. */
@@ -49,34 +21,31 @@ export class SqliteRecordWriter implements RecordWriter {
   private readonly tx: BetterSqlite3.Transaction<(records: readonly NewRecord[], counters: readonly CounterDelta[]) => AppendResult>;
 
   constructor(private readonly db: BetterSqlite3.Database, k: Kysely<Database>) {
-    const many = k.insertInto('records').values(Array.from({ length: ROWS_PER_STATEMENT }, placeholderRow)).compile();
-    const one = k.insertInto('records').values(placeholderRow()).compile();
-    const conn = k.insertInto('connections').values({ transport: '', peer: '', peer_identity: null, first_seen: 0 }).compile();
-    const counter = k
-      .insertInto('ingest_counters')
-      .values({ transport: '', reason: '', count: 0 })
-      .onConflict((oc) => oc.columns(['transport', 'reason']).doUpdateSet((eb) => ({ count: eb('ingest_counters.count', '+', eb.ref('excluded.count')) })))
-      .compile();
-    this.insertMany = db.prepare(many.sql);
-    this.insertOne = db.prepare(one.sql);
-    this.insertConn = db.prepare(conn.sql);
-    this.addCounter = db.prepare(counter.sql);
-    this.maxSeq = db.prepare('SELECT max(seq) AS m FROM records').pluck();
+    this.insertBundle = db.prepare(k.insertInto('record_bundles').values({ first_seq: 0, count: 0, data: new Uint8Array() }).compile().sql);
+    this.insertUnparsed = db.prepare(k.insertInto('unparsed_records').values({ seq: 0, reason: '' }).compile().sql);
+    this.insertConn = db.prepare(k.insertInto('connections').values({ transport: '', peer: '', peer_identity: null, first_seen: 0 }).compile().sql);
+    this.addCounter = db.prepare(
+      k
+        .insertInto('ingest_counters')
+        .values({ transport: '', reason: '', count: 0 })
+        .onConflict((oc) => oc.columns(['transport', 'reason']).doUpdateSet((eb) => ({ count: eb('ingest_counters.count', '+', eb.ref('excluded.count')) })))
+        .compile().sql,
+    );
+    this.nextSeq = db.prepare(k.selectFrom('record_bundles').select((eb) => eb.fn.max(eb('first_seq', '+', eb.ref('count'))).as('n')).compile().sql).pluck();
     this.tx = db.transaction((records: readonly NewRecord[], counters: readonly CounterDelta[]) => {
-      const last = this.maxSeq.get() as number | null;
-      const firstSeq = last === null ? 0 : last + 1;
-      const n = records.length;
-      let i = 0;
-      for (; i + ROWS_PER_STATEMENT <= n; i += ROWS_PER_STATEMENT) {
-        for (let j = 0; j < ROWS_PER_STATEMENT; j++) this.bindRow(this.manyParams, j * W, firstSeq + i + j, records[i + j]!);
-        this.insertMany.run(this.manyParams);
+      const firstSeq = (this.nextSeq.get() as number | null) ?? 0;
+      const rows: BundleRecord[] = new Array(records.length);
+      for (let i = 0; i < records.length; i++) {
+        const r = records[i]!;
+        rows[i] = { receivedAt: r.receivedAt, connId: this.connId(r.conn, r.receivedAt), raw: r.raw, rawSha256: r.rawSha256, envelope: r.envelope, unparsedReason: r.unparsedReason };
+        if (r.unparsedReason !== null) this.insertUnparsed.run(firstSeq + i, r.unparsedReason);
       }
-      for (; i < n; i++) {
-        this.bindRow(this.oneParams, 0, firstSeq + i, records[i]!);
-        this.insertOne.run(this.oneParams);
+      for (let i = 0; i < rows.length; i += BUNDLE_MAX) {
+        const to = Math.min(rows.length, i + BUNDLE_MAX);
+        this.insertBundle.run(firstSeq + i, to - i, this.encoder.encode(rows, i, to));
       }
       for (const c of counters) if (c.count !== 0) this.addCounter.run(c.transport, c.reason, c.count);
-      return { firstSeq, count: n };
+      return { firstSeq, count: records.length };
     });
   }
 
@@ -88,29 +57,6 @@ export class SqliteRecordWriter implements RecordWriter {
       this.connIdsInTx.push(c.key);
     }
     return id;
-  }
-
-  private bindRow(p: unknown[], at: number, seq: number, r: NewRecord): void {
-    const e = r.envelope;
-    p[at] = seq;
-    p[at + 1] = r.receivedAt;
-    p[at + 2] = this.connId(r.conn, r.receivedAt);
-    p[at + 3] = r.raw;
-    p[at + 4] = r.rawSha256;
-    p[at + 6] = r.unparsedReason;
-    if (e === null) {
-      for (let k = 5; k < W; k++) if (k !== 6) p[at + k] = null;
-      return;
-    }
-    p[at + 5] = e.format;
-    p[at + 7] = e.facility !== undefined && e.severity !== undefined ? e.facility * 8 + e.severity : null;
-    p[at + 8] = e.time ?? null;
-    p[at + 9] = e.timeQuality ?? null;
-    p[at + 10] = e.hostname ?? null;
-    p[at + 11] = e.app ?? null;
-    p[at + 12] = e.procid ?? null;
-    p[at + 13] = e.msg;
-    p[at + 14] = moreOf(e);
   }
 
   /** Synchronous core, for callers on the writer thread that want no promise per batch. */

@@ -1,0 +1,183 @@
+// Records are kept as entry bundles (as Tessera keeps tlog entries): up to BUNDLE_MAX consecutive
+// records packed in one binary value, one store row per bundle. This is the codec, pure and shared by
+// every backend. The format is append-only: codes are indexes into closed lists that may only grow
+// (ENVELOPE_FORMATS, UNPARSED_REASONS, TIME_QUALITIES in model/record.ts).
+import {
+  ENVELOPE_FORMATS,
+  TIME_QUALITIES,
+  UNPARSED_REASONS,
+  type Envelope,
+  type EnvelopeFormat,
+  type SdElement,
+  type TimeQuality,
+  type UnparsedReason,
+} from '../model/record.js';
+
+/**
+ * Records per bundle. With 64 KiB pages a 256-record bundle (~80 KB) spills to overflow pages, which
+ * SQLite appends cheaply; bundles that fit a page as one huge cell insert ~5× slower (measured), and
+ * storing MSG as an offset into RAW (to shrink bundles) was slower for that reason, so it is not done.
+ */
+export const BUNDLE_MAX = 256;
+const MAGIC = 0x31425343; // "CSB1" little-endian
+const ABSENT = 0xffffffff;
+
+/** One record as the codec sees it: the store's row without the seq (position) and connection details. */
+export interface BundleRecord {
+  readonly receivedAt: number;
+  readonly connId: number;
+  readonly raw: Uint8Array;
+  readonly rawSha256: Uint8Array;
+  readonly envelope: Envelope | null;
+  readonly unparsedReason: UnparsedReason | null;
+}
+
+/** Fixed part of a record: f64 receivedAt, f64 time, u32 connId, u8 format, u8 reason, u8 timeQuality, u8 pad, i16 pri, 32 sha. */
+const FIXED = 8 + 8 + 4 + 4 + 2 + 32;
+
+/** The rarer envelope fields, as JSON; null in the common case so no JSON is made. */
+const moreOf = (e: Envelope): string | null => {
+  const sd = e.structuredData !== undefined && e.structuredData.length > 0;
+  // PRI needs both halves; a lone one (journald PRIORITY without SYSLOG_FACILITY) goes here.
+  const lone = (e.facility === undefined) !== (e.severity === undefined);
+  if (e.msgid === undefined && !sd && e.deviceSeq === undefined && e.extra === undefined && !lone) return null;
+  return JSON.stringify({
+    msgid: e.msgid,
+    structuredData: sd ? e.structuredData : undefined,
+    deviceSeq: e.deviceSeq,
+    extra: e.extra,
+    facility: lone ? e.facility : undefined,
+    severity: lone ? e.severity : undefined,
+  });
+};
+
+/** Packs records into one bundle. The encoder's buffer is reused between calls; the result is a view into it. */
+export class BundleEncoder {
+  private buf = Buffer.allocUnsafe(1 << 20);
+  private at = 0;
+
+  private room(n: number): void {
+    if (this.at + n <= this.buf.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.at + n));
+    this.buf.copy(grown, 0, 0, this.at);
+    this.buf = grown;
+  }
+
+  private str(s: string | undefined | null): void {
+    if (s === undefined || s === null) {
+      this.room(4);
+      this.buf.writeUInt32LE(ABSENT, this.at);
+      this.at += 4;
+      return;
+    }
+    this.room(4 + s.length * 3);
+    const n = this.buf.write(s, this.at + 4, 'utf8');
+    this.buf.writeUInt32LE(n, this.at);
+    this.at += 4 + n;
+  }
+
+  encode(records: readonly BundleRecord[], from: number, to: number): Buffer {
+    this.at = 0;
+    this.room(8);
+    this.buf.writeUInt32LE(MAGIC, 0);
+    this.buf.writeUInt32LE(to - from, 4);
+    this.at = 8;
+    for (let i = from; i < to; i++) {
+      const r = records[i]!;
+      const e = r.envelope;
+      this.room(FIXED + 4 + r.raw.length);
+      const b = this.buf;
+      let p = this.at;
+      b.writeDoubleLE(r.receivedAt, p);
+      b.writeDoubleLE(e?.time ?? NaN, p + 8);
+      b.writeUInt32LE(r.connId, p + 16);
+      b[p + 20] = e === null ? 0 : ENVELOPE_FORMATS.indexOf(e.format) + 1;
+      b[p + 21] = r.unparsedReason === null ? 0 : UNPARSED_REASONS.indexOf(r.unparsedReason) + 1;
+      b[p + 22] = e?.timeQuality === undefined ? 0 : TIME_QUALITIES.indexOf(e.timeQuality) + 1;
+      b[p + 23] = 0;
+      b.writeInt16LE(e !== null && e.facility !== undefined && e.severity !== undefined ? e.facility * 8 + e.severity : -1, p + 24);
+      b.set(r.rawSha256, p + 26);
+      p += FIXED;
+      b.writeUInt32LE(r.raw.length, p);
+      b.set(r.raw, p + 4);
+      this.at = p + 4 + r.raw.length;
+      if (e !== null) {
+        this.str(e.hostname);
+        this.str(e.app);
+        this.str(e.procid);
+        this.str(e.msg);
+        this.str(moreOf(e));
+      }
+    }
+    return this.buf.subarray(0, this.at);
+  }
+}
+
+export interface DecodedRecord extends BundleRecord {
+  /** Position in the bundle: seq = the bundle's first seq + index. */
+  readonly index: number;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Unpacks a bundle. Throws on a bundle that is not one (the store's bytes were damaged). */
+export const decodeBundle = (data: Uint8Array): DecodedRecord[] => {
+  const b = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  if (b.length < 8 || b.readUInt32LE(0) !== MAGIC) throw new Error('not a record bundle (bad magic)');
+  const n = b.readUInt32LE(4);
+  const out: DecodedRecord[] = [];
+  let p = 8;
+  const str = (): string | undefined => {
+    const len = b.readUInt32LE(p);
+    p += 4;
+    if (len === ABSENT) return undefined;
+    const s = b.toString('utf8', p, p + len);
+    p += len;
+    return s;
+  };
+  for (let i = 0; i < n; i++) {
+    const receivedAt = b.readDoubleLE(p);
+    const time = b.readDoubleLE(p + 8);
+    const connId = b.readUInt32LE(p + 16);
+    const fmt = b[p + 20]!;
+    const reason = b[p + 21]!;
+    const tq = b[p + 22]!;
+    const pri = b.readInt16LE(p + 24);
+    const rawSha256 = new Uint8Array(b.subarray(p + 26, p + 58));
+    p += FIXED;
+    const rawLen = b.readUInt32LE(p);
+    const raw = new Uint8Array(b.subarray(p + 4, p + 4 + rawLen));
+    p += 4 + rawLen;
+    let envelope: Envelope | null = null;
+    if (fmt !== 0) {
+      const hostname = str();
+      const app = str();
+      const procid = str();
+      const msg = str() ?? '';
+      const more = str();
+      const e: Mutable<Envelope> = { format: ENVELOPE_FORMATS[fmt - 1] as EnvelopeFormat, msg };
+      if (pri >= 0) {
+        e.facility = pri >> 3;
+        e.severity = pri & 7;
+      }
+      if (!Number.isNaN(time)) e.time = time;
+      if (tq !== 0) e.timeQuality = TIME_QUALITIES[tq - 1] as TimeQuality;
+      if (hostname !== undefined) e.hostname = hostname;
+      if (app !== undefined) e.app = app;
+      if (procid !== undefined) e.procid = procid;
+      if (more !== undefined) {
+        const m = JSON.parse(more) as { msgid?: string; structuredData?: SdElement[]; deviceSeq?: number; extra?: Record<string, string>; facility?: number; severity?: number };
+        if (m.msgid !== undefined) e.msgid = m.msgid;
+        if (m.structuredData !== undefined) e.structuredData = m.structuredData;
+        if (m.deviceSeq !== undefined) e.deviceSeq = m.deviceSeq;
+        if (m.extra !== undefined) e.extra = m.extra;
+        if (m.facility !== undefined) e.facility = m.facility;
+        if (m.severity !== undefined) e.severity = m.severity;
+      }
+      envelope = e;
+    }
+    out.push({ index: i, receivedAt, connId, raw, rawSha256, envelope, unparsedReason: reason === 0 ? null : (UNPARSED_REASONS[reason - 1] as UnparsedReason) });
+  }
+  if (p !== b.length) throw new Error(`record bundle has ${b.length - p} stray bytes`);
+  return out;
+};
