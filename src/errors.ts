@@ -27,4 +27,6 @@ export const CS_ERR = {
   inputUnreadable: (file: string, cause: unknown) =>
     new CsError('CS_ERR_INPUT_UNREADABLE', 2, `${file}: ${String((cause as Error)?.message ?? cause)}`, { cause }),
   badArgument: (what: string) => new CsError('CS_ERR_BAD_ARGUMENT', 2, what),
+  badRequest: (what: string) => new CsError('CS_ERR_BAD_REQUEST', 400, what),
+  notFound: (what: string) => new CsError('CS_ERR_NOT_FOUND', 404, what),
 } as const;

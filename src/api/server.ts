@@ -1,5 +1,7 @@
 // The HTTP face of the service: health and metrics today; the review UI and API join as scoped
 // plugins. Errors reach clients as { code, message } only; details go to the diagnostics log.
+import { openApiDocument } from './openapi.js';
+import { sessionRoutes, type SessionSource } from './sessions/routes.js';
 import Fastify from 'fastify';
 import type { Logger } from 'pino';
 import { CsError } from '../errors.js';
@@ -14,6 +16,8 @@ export interface ApiDeps {
   readonly log: Logger;
   readonly health: () => HealthReport;
   readonly metricsText: () => string;
+  readonly sessions?: SessionSource;
+  readonly version?: string;
 }
 
 export const buildApi = (deps: ApiDeps) => {
@@ -36,5 +40,10 @@ export const buildApi = (deps: ApiDeps) => {
   app.get('/metrics', async (_req, reply) =>
     reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8').header('cache-control', 'no-store').send(deps.metricsText()),
   );
+  if (deps.sessions !== undefined) {
+    void app.register(sessionRoutes(deps.sessions));
+    const doc = openApiDocument(deps.version ?? '0.0.0');
+    app.get('/api/v1/openapi.json', async () => doc);
+  }
   return app;
 };

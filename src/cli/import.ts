@@ -9,7 +9,10 @@ import type { FormatHint } from '../pipeline/frame-batch.js';
 import { Ingest } from '../pipeline/ingest.js';
 import { ingestMetrics } from '../pipeline/metrics.js';
 import { importFile, type ImportProgress } from '../sources/file-import.js';
-import { prepareStore } from '../store/index.js';
+import { openDerivedStore, prepareStore } from '../store/index.js';
+import { BodyParsers } from '../parsers/body/index.js';
+import { BodyTally, bodyInput, Deriver } from '../pipeline/derive.js';
+import { tryDeriveLock } from '../pipeline/derive-lock.js';
 
 const mib = (n: number): string => `${(n / 1048576).toFixed(1)} MiB`;
 
@@ -29,6 +32,8 @@ export const runImport = async (files: string[], o: { config?: string; data?: st
   const ingest = new Ingest(committer, config.ingest, systemClock, metrics, diag);
   const tty = process.stderr.isTTY === true;
   let lastDraw = 0;
+  const ranges: [first: number, count: number][] = [];
+  ingest.onCommitted((first, count) => ranges.push([first, count]));
   try {
     for (const [i, file] of files.entries()) {
       let mtime: number | undefined;
@@ -63,4 +68,60 @@ export const runImport = async (files: string[], o: { config?: string; data?: st
   const parsed = metrics.stored.get({ transport: 'file', kind: 'parsed' });
   const unparsed = metrics.stored.get({ transport: 'file', kind: 'unparsed' });
   process.stdout.write(`imported ${parsed + unparsed} records: ${parsed} parsed, ${unparsed} unparsed\n`);
+  reportBodyParsers(config.dataDir, ranges);
+  deriveSessions(config.dataDir, config.sessions, tty);
+};
+
+/** Which body parser read how many of the imported records: a regression in a parser shows here. */
+const reportBodyParsers = (dataDir: string, ranges: readonly [number, number][]): void => {
+  const store = openDerivedStore(dataDir);
+  const parsers = new BodyParsers();
+  const tally = new BodyTally();
+  try {
+    for (const [first, count] of ranges) {
+      let after = first - 1;
+      while (after < first + count - 1) {
+        const recs = store.readAfter(after, 4096).filter((r) => r.seq < first + count);
+        if (recs.length === 0) break;
+        for (const r of recs) {
+          const input = bodyInput(r);
+          if (input !== null) tally.add(parsers.parse(input));
+        }
+        after = recs[recs.length - 1]!.seq;
+      }
+    }
+  } finally {
+    store.close();
+  }
+  const rows = [...tally.byParser()].sort(([a], [b]) => (a === 'none' ? 1 : b === 'none' ? -1 : a.localeCompare(b)));
+  for (const [parser, c] of rows) {
+    if (parser === 'none') process.stdout.write(`  no body parser: ${c.parsed + c.unparsed} records\n`);
+    else process.stdout.write(`  ${parser}: ${c.parsed} parsed, ${c.unparsed} unparsed\n`);
+  }
+};
+
+/** Turns the new records into events and sessions now, unless a running server is doing it. */
+const deriveSessions = (dataDir: string, o: ReturnType<typeof loadConfig>['sessions'], tty: boolean): void => {
+  const lock = tryDeriveLock(dataDir);
+  if ('heldBy' in lock) {
+    process.stdout.write(`sessions: the running server (pid ${lock.heldBy}) derives them from these records\n`);
+    return;
+  }
+  const store = openDerivedStore(dataDir);
+  try {
+    const deriver = new Deriver(store, {
+      clock: systemClock,
+      sessionizer: { idleTimeoutMs: o.idleTimeoutMinutes * 60_000, graceMs: o.lateGraceMinutes * 60_000, orphanWindowMs: o.orphanWaitSeconds * 1000, weakWindowMs: o.weakWindowSeconds * 1000 },
+    });
+    const from = deriver.cursor;
+    deriver.catchUp((cursor) => {
+      if (tty) process.stderr.write(`\rderiving sessions: record ${cursor}\x1b[K`);
+    });
+    deriver.finish();
+    if (tty) process.stderr.write('\r\x1b[K');
+    process.stdout.write(`sessions: derived records ${from + 1}…${deriver.cursor}; ${deriver.openSessions} sessions still open\n`);
+  } finally {
+    store.close();
+    lock.release();
+  }
 };

@@ -7,6 +7,7 @@ import { FORMAT_HINTS } from '../pipeline/frame-batch.js';
 import { runImport } from './import.js';
 import { runRecords } from './records.js';
 import { runServe } from './serve.js';
+import { runSessionShow, runSessions, type SessionsOptions } from './sessions.js';
 
 const program = new Command()
   .name('countersign')
@@ -44,6 +45,36 @@ program
   .addOption(new Option('--kind <kind>', 'only parsed or only unparsed records').choices(['parsed', 'unparsed']))
   .option('--json', 'print a JSON array (raw bytes as UTF-8 text and as base64)')
   .action(async (o: { config?: string; data?: string; limit: number; kind?: 'parsed' | 'unparsed'; json?: boolean }) => runRecords(o));
+
+const limit = (max: number) => (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new CsError('CS_ERR_BAD_ARGUMENT', 2, `--limit: expected a whole number from 1 to ${max}, got ${v}`);
+  return n;
+};
+
+program
+  .command('sessions')
+  .description('List operator sessions, newest first (works while the server runs).')
+  .option('-c, --config <file>', 'YAML configuration file (for dataDir)')
+  .option('-d, --data <dir>', 'data directory (default ./data)')
+  .option('--host <host>', 'only sessions on this host')
+  .option('--user <user>', 'only sessions of this login user')
+  .option('--open', 'only sessions still open')
+  .option('--closed', 'only closed sessions')
+  .option('-n, --limit <n>', 'how many sessions', limit(100_000), 100)
+  .option('--json', 'print a JSON array (shape: docs/cli.md)')
+  .action(async (o: SessionsOptions) => runSessions(o));
+
+program
+  .command('session')
+  .description('One session in detail.')
+  .command('show')
+  .description('Show a session: who, from where, how, and its timeline of events (~ marks weak links).')
+  .argument('<id>', 'session id (from `countersign sessions`)')
+  .option('-c, --config <file>', 'YAML configuration file (for dataDir)')
+  .option('-d, --data <dir>', 'data directory (default ./data)')
+  .option('--json', 'print JSON { session, events } (shape: docs/cli.md)')
+  .action(async (id: string, o: { config?: string; data?: string; json?: boolean }) => runSessionShow(id, o));
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof CsError) process.stderr.write(`countersign: ${e.message}\n`);

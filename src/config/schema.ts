@@ -88,6 +88,20 @@ export const configSchema = z
           .describe('Zone of timestamps that carry none (RFC 3164, most network devices).'),
       })
       .prefault({}),
+    sessions: z
+      .strictObject({
+        idleTimeoutMinutes: z.number().int().min(1).default(720)
+          .describe('A session with no event for this long is closed as idle (its end is its last activity).'),
+        lateGraceMinutes: z.number().int().min(0).default(10)
+          .describe('How long a closed session still takes late events that share its hints (e.g. a pam "session closed" after sshd\'s disconnect).'),
+        orphanWaitSeconds: z.number().int().min(0).default(60)
+          .describe('How long an event whose hints match no session waits for its login to arrive (out-of-order delivery) before a weak link by host, user and time is tried.'),
+        weakWindowSeconds: z.number().int().min(0).default(300)
+          .describe("A weak link (same host and user, no shared hint) needs the event within this long of the session's last activity."),
+        deriveIntervalMs: z.number().int().min(10).max(60_000).default(500)
+          .describe('How often the server looks for stored records not yet turned into events and sessions (records written by `import` or another process).'),
+      })
+      .prefault({}),
     log: z
       .strictObject({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info')

@@ -35,6 +35,7 @@ export class Ingest {
   private chain: Promise<void> = Promise.resolve();
   private pendingCounters = new Map<string, number>();
   private readonly listeners = new Set<PressureListener>();
+  private readonly committedListeners = new Set<(firstSeq: number, count: number) => void>();
   private lastSeqValue = -1;
   private failure: Error | null = null;
   /** Per-transport received counters, bound once (labels are not rebuilt per frame). */
@@ -52,6 +53,11 @@ export class Ingest {
     metrics.gauges.set({ what: 'queue_records' }, () => this.queuedRecords);
     metrics.gauges.set({ what: 'overloaded' }, () => (this.overloaded ? 1 : 0));
     metrics.gauges.set({ what: 'last_seq' }, () => this.lastSeqValue);
+  }
+
+  /** Called after each commit with the seq range it stored (the derive stage follows it). */
+  onCommitted(fn: (firstSeq: number, count: number) => void): void {
+    this.committedListeners.add(fn);
   }
 
   get isOverloaded(): boolean {
@@ -138,6 +144,7 @@ export class Ingest {
     this.queuedBytes -= batch.bytes.length;
     this.queuedRecords -= batch.count;
     if (r.count > 0) this.lastSeqValue = r.firstSeq + r.count - 1;
+    for (const fn of this.committedListeners) fn(r.firstSeq, r.count);
     this.metrics.commitSeconds.observe(r.seconds);
     for (const [k, n] of Object.entries(r.stats.counts)) {
       const [transport, what] = k.split('\t') as [string, string];

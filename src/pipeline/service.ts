@@ -5,13 +5,14 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import { buildApi, type HealthReport } from '../api/server.js';
 import { CS_ERR } from '../errors.js';
-import { prepareStore } from '../store/index.js';
+import { openSessionReader, prepareStore } from '../store/index.js';
 import { startSyslogTcp } from '../sources/syslog-tcp.js';
 import { startSyslogTls } from '../sources/syslog-tls.js';
 import { startSyslogUdp } from '../sources/syslog-udp.js';
 import { loadOrCreateTlsIdentity } from '../sources/tls-identity.js';
 import type { Running, SourceContext } from '../sources/types.js';
 import { InlineCommitter, WorkerCommitter, type Committer } from './committer.js';
+import { DeriveRunner } from './derive-runner.js';
 import { Ingest } from './ingest.js';
 import { ingestMetrics } from './metrics.js';
 
@@ -31,6 +32,20 @@ export const startService = async (config: Config, log: Logger, clock: Clock): P
   const committer: Committer = config.ingest.writerThread ? new WorkerCommitter(committerOpts) : new InlineCommitter(committerOpts);
   const ingest = new Ingest(committer, config.ingest, clock, metrics, log.child({ component: 'ingest' }));
   const ctx: SourceContext = { ingest, metrics, log: log.child({ component: 'sources' }), clock };
+  const s = config.sessions;
+  const derive = new DeriveRunner(
+    {
+      dataDir: config.dataDir,
+      intervalMs: s.deriveIntervalMs,
+      sessionizer: {
+        idleTimeoutMs: s.idleTimeoutMinutes * 60_000,
+        graceMs: s.lateGraceMinutes * 60_000,
+        orphanWindowMs: s.orphanWaitSeconds * 1000,
+        weakWindowMs: s.weakWindowSeconds * 1000,
+      },
+    },
+    log.child({ component: 'derive' }),
+  );
 
   const sources: Running[] = [];
   const stopSources = async (): Promise<void> => {
@@ -39,16 +54,20 @@ export const startService = async (config: Config, log: Logger, clock: Clock): P
   const health = (): HealthReport => {
     const failure = ingest.lastFailure;
     const problems = failure !== null ? [`store commits failing: ${failure.message}`] : [];
+    if (derive.lastFailure !== null) problems.push(`deriving sessions failing: ${derive.lastFailure}`);
     return {
       status: problems.length === 0 ? 'ok' : 'degraded',
       problems,
       version: VERSION,
       uptimeSeconds: Math.round((clock.now() - startedAt) / 1000),
       ingest: { ...ingest.queued, overloaded: ingest.isOverloaded, lastSeq: ingest.lastSeq },
+      derive: { cursor: derive.cursor, openSessions: derive.openSessions },
       sources: sources.map((s) => ({ id: s.id, ...s.address })),
     };
   };
-  const api = buildApi({ log, health, metricsText: () => metrics.registry.render() });
+  const sessionReader = openSessionReader(config.dataDir);
+  const api = buildApi({ log, health, metricsText: () => metrics.registry.render(), sessions: sessionReader, version: VERSION });
+  api.addHook('onClose', async () => sessionReader.close());
   let web: { host: string; port: number };
   try {
     const { udp, tcp, tls } = config.sources;
@@ -73,9 +92,12 @@ export const startService = async (config: Config, log: Logger, clock: Clock): P
     await ingest.flush();
     await committer.close();
     await api.close();
+    await derive.stop();
     throw e;
   }
 
+  derive.start();
+  ingest.onCommitted(() => derive.nudge());
   for (const s of sources) log.info({ source: s.id, host: s.address.host, port: s.address.port, protocol: s.address.protocol }, 'listening');
   log.info({ source: 'web', host: web.host, port: web.port, url: `http://${web.host}:${web.port}/`, dataDir: config.dataDir }, 'listening');
 
@@ -89,6 +111,7 @@ export const startService = async (config: Config, log: Logger, clock: Clock): P
         await stopSources();
         await ingest.flush();
         await committer.close();
+        await derive.stop();
         await api.close();
         const stored = ['udp', 'tcp', 'tls'].reduce(
           (n, t) => n + metrics.stored.get({ transport: t, kind: 'parsed' }) + metrics.stored.get({ transport: t, kind: 'unparsed' }),

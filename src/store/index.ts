@@ -3,8 +3,10 @@
 import { kyselyOver, migrate, openSqlite } from './sqlite/open.js';
 import { SqliteRecordReader } from './sqlite/record-reader.js';
 import { SqliteRecordWriter } from './sqlite/record-writer.js';
+import { SqliteDerivedStore } from './sqlite/derived-store.js';
+import { SqliteSessionReader } from './sqlite/session-reader.js';
 
-export type { RecordReader, RecordWriter, NewRecord, CounterDelta, AppendResult, StoreStats, RecordQuery } from './types.js';
+export type { RecordReader, RecordWriter, NewRecord, CounterDelta, AppendResult, StoreStats, RecordQuery, DerivedStore } from './types.js';
 export { storePath } from './sqlite/open.js';
 
 /** Creates or upgrades the store; call once before writers start. */
@@ -24,3 +26,11 @@ export const openWriter = (dataDir: string): SqliteRecordWriter => {
 
 export const openReader = (dataDir: string, opts: { readonly?: boolean } = {}): SqliteRecordReader =>
   new SqliteRecordReader(kyselyOver(openSqlite(dataDir, opts)));
+
+/** The derive stage's store: events, sessions and counters next to the records they come from. */
+export const openDerivedStore = (dataDir: string): SqliteDerivedStore => {
+  const db = openSqlite(dataDir);
+  return new SqliteDerivedStore(db, kyselyOver(db));
+};
+
+export const openSessionReader = (dataDir: string): SqliteSessionReader => new SqliteSessionReader(kyselyOver(openSqlite(dataDir, { readonly: true })));

@@ -44,5 +44,61 @@ export const migrationsFor = (dialect: SqlDialectName): Record<string, Migration
           .execute();
       },
     },
+    '0002_sessions': {
+      async up(db: Kysely<unknown>) {
+        // Events and sessions are derived from the records (DESIGN §5: rebuildable from the log);
+        // derive_cursor in meta says how far. `data` is the whole Event as JSON, the columns are its index.
+        await db.schema
+          .createTable('events')
+          .addColumn('id', 'bigint', (c) => c.primaryKey().notNull())
+          .addColumn('seq', 'bigint', (c) => c.notNull())
+          .addColumn('time', 'bigint', (c) => c.notNull())
+          .addColumn('host', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('user', 'text')
+          .addColumn('target_user', 'text')
+          .addColumn('effective_user', 'text')
+          .addColumn('command', 'text')
+          .addColumn('parser', 'text', (c) => c.notNull())
+          .addColumn('session_id', 'bigint')
+          .addColumn('link', 'text')
+          .addColumn('why', 'text')
+          .addColumn('data', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('events_session').on('events').columns(['session_id', 'id']).execute();
+        await db.schema.createIndex('events_seq').on('events').column('seq').execute();
+        await db.schema
+          .createTable('sessions')
+          .addColumn('id', 'bigint', (c) => c.primaryKey().notNull())
+          .addColumn('host', 'text', (c) => c.notNull())
+          .addColumn('user', 'text')
+          .addColumn('origin', 'text')
+          .addColumn('origin_port', 'integer')
+          .addColumn('auth', 'text')
+          .addColumn('tty', 'text')
+          .addColumn('started_at', 'bigint', (c) => c.notNull())
+          .addColumn('ended_at', 'bigint')
+          .addColumn('last_activity', 'bigint', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('close_reason', 'text')
+          .addColumn('event_count', 'integer', (c) => c.notNull())
+          .addColumn('command_count', 'integer', (c) => c.notNull())
+          .addColumn('privilege_count', 'integer', (c) => c.notNull())
+          .addColumn('weak_count', 'integer', (c) => c.notNull())
+          .addColumn('device_type', 'text', (c) => c.notNull())
+          // The sessionizer's resume state (hint keys, recent commands) while it may still change; NULL after.
+          .addColumn('state', 'text')
+          .execute();
+        await db.schema.createIndex('sessions_started').on('sessions').column('started_at').execute();
+        await db.schema.createIndex('sessions_state').on('sessions').column('state').where(sql.ref('state'), 'is not', null).execute();
+        await db.schema
+          .createTable('body_counters')
+          .addColumn('parser', 'text', (c) => c.notNull())
+          .addColumn('outcome', 'text', (c) => c.notNull())
+          .addColumn('count', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('body_counters_pk', ['parser', 'outcome'])
+          .execute();
+      },
+    },
   };
 };

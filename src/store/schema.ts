@@ -41,7 +41,58 @@ export interface MetaTable {
   updated_at: Generated<number>;
 }
 
+/** One normalized event (DESIGN §3); `data` is the Event as JSON, the other columns index it. */
+export interface EventsTable {
+  id: number;
+  seq: number;
+  time: number;
+  host: string;
+  kind: string;
+  user: string | null;
+  target_user: string | null;
+  effective_user: string | null;
+  command: string | null;
+  parser: string;
+  session_id: number | null;
+  link: string | null;
+  why: string | null;
+  data: string;
+}
+
+export interface SessionsTable {
+  id: number;
+  host: string;
+  user: string | null;
+  origin: string | null;
+  origin_port: number | null;
+  /** LoginAuth as JSON. */
+  auth: string | null;
+  tty: string | null;
+  started_at: number;
+  ended_at: number | null;
+  last_activity: number;
+  status: string;
+  close_reason: string | null;
+  event_count: number;
+  command_count: number;
+  privilege_count: number;
+  weak_count: number;
+  device_type: string;
+  /** The sessionizer's resume state as JSON while the session may still change; NULL once forgotten. */
+  state: string | null;
+}
+
+/** Records per body parser and outcome ('parsed', 'unparsed:<reason>', 'none' for records no parser claimed). */
+export interface BodyCountersTable {
+  parser: string;
+  outcome: string;
+  count: number;
+}
+
 export interface Database {
+  events: EventsTable;
+  sessions: SessionsTable;
+  body_counters: BodyCountersTable;
   record_bundles: RecordBundlesTable;
   unparsed_records: UnparsedRecordsTable;
   connections: ConnectionsTable;

@@ -1,6 +1,9 @@
 // The store port. Everything outside store/ talks to these interfaces; only store/<backend>/ knows SQL dialects.
 // A record counts as stored only once append() has resolved: its transaction committed.
+import type { Event } from '../model/event.js';
 import type { Envelope, StoredRecord, Transport, UnparsedReason } from '../model/record.js';
+import type { Session } from '../model/session.js';
+import type { Attribution, SessionSnapshot } from '../sessions/sessionizer.js';
 
 /** Who sent a record: one TCP/TLS connection, one UDP sender, one imported file. */
 export interface ConnRef {
@@ -57,4 +60,37 @@ export interface RecordReader {
   latest(query: RecordQuery): Promise<StoredRecord[]>;
   stats(): Promise<StoreStats>;
   close(): Promise<void>;
+}
+
+/** A stored record as the derive stage reads it back. */
+export interface DeriveInputRecord {
+  readonly seq: number;
+  readonly receivedAt: number;
+  /** The sender's address (no port): the host of records whose envelope names none. */
+  readonly peer: string;
+  readonly envelope: Envelope | null;
+}
+
+/** What one derive step writes, in one transaction. */
+export interface DerivedBatch {
+  readonly events: readonly { readonly id: number; readonly event: Event }[];
+  readonly attributions: readonly Attribution[];
+  /** Changed sessions; the snapshot while the sessionizer still holds them (resume state), else undefined. */
+  readonly sessions: readonly { readonly session: Session; readonly snapshot: SessionSnapshot | undefined }[];
+  /** "parser\toutcome" → records. */
+  readonly counters: ReadonlyMap<string, number>;
+  /** The last record seq this batch accounts for. */
+  readonly cursor: number;
+  readonly now: number;
+}
+
+/** The derive stage's port: one deriver per store at a time (derive-lock.ts). */
+export interface DerivedStore {
+  /** The last record seq derived; -1 when none. */
+  cursor(): number;
+  nextEventId(): number;
+  snapshots(): SessionSnapshot[];
+  readAfter(afterSeq: number, limit: number): DeriveInputRecord[];
+  write(batch: DerivedBatch): void;
+  close(): void;
 }

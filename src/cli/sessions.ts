@@ -1,0 +1,90 @@
+// `countersign sessions` and `countersign session show`: operator sessions as tables for people or JSON
+// for tools (shapes in src/api/sessions/schema.ts, documented in docs/cli.md). Everything printed from
+// a log goes through escapeControls or JSON escaping: log content is hostile.
+import { loadConfig } from '../config/load.js';
+import { escapeControls } from '../model/escape.js';
+import type { Session, SessionStatus } from '../model/session.js';
+import type { SessionEvent } from '../model/session-view.js';
+import { presentEvent, presentSession } from '../api/sessions/presenter.js';
+import { CS_ERR } from '../errors.js';
+import { openSessionReader, prepareStore } from '../store/index.js';
+
+const when = (ms: number | null): string => (ms === null ? '-' : new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z'));
+const dur = (s: Session): string => {
+  const ms = (s.endedAt ?? s.lastActivity) - s.startedAt;
+  const m = Math.floor(ms / 60_000);
+  return m >= 60 ? `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m` : `${m}m${String(Math.floor((ms % 60_000) / 1000)).padStart(2, '0')}s`;
+};
+const e = (s: string | null): string => (s === null ? '-' : escapeControls(s));
+
+export interface SessionsOptions {
+  config?: string;
+  data?: string;
+  json?: boolean;
+  host?: string;
+  user?: string;
+  open?: boolean;
+  closed?: boolean;
+  limit: number;
+}
+
+const openReader = async (o: { config?: string; data?: string }) => {
+  const config = loadConfig(o.config, o.data !== undefined ? { dataDir: o.data } : {});
+  await prepareStore(config.dataDir); // an older store gets the sessions tables
+  return openSessionReader(config.dataDir);
+};
+
+export const runSessions = async (o: SessionsOptions): Promise<void> => {
+  if (o.open && o.closed) throw CS_ERR.badArgument('--open and --closed exclude each other');
+  const status: SessionStatus | undefined = o.open ? 'open' : o.closed ? 'closed' : undefined;
+  const reader = await openReader(o);
+  try {
+    const rows = await reader.list({ limit: o.limit, ...(o.host !== undefined ? { host: o.host } : {}), ...(o.user !== undefined ? { user: o.user } : {}), ...(status ? { status } : {}) });
+    if (o.json) {
+      process.stdout.write(`${JSON.stringify(rows.map(presentSession), null, 2)}\n`);
+      return;
+    }
+    if (rows.length === 0) {
+      process.stdout.write('no sessions\n');
+      return;
+    }
+    process.stdout.write('ID\tHOST\tUSER\tFROM\tSTARTED\tDURATION\tSTATUS\tCOMMANDS\tEVENTS\n');
+    for (const s of rows) {
+      const status = s.status === 'open' ? 'open' : `closed (${s.closeReason})`;
+      const weak = s.weakCount > 0 ? ` (${s.weakCount} weak)` : '';
+      process.stdout.write(`${s.id}\t${e(s.host)}\t${e(s.user)}\t${e(s.origin)}\t${when(s.startedAt)}\t${dur(s)}\t${status}\t${s.commandCount}\t${s.eventCount}${weak}\n`);
+    }
+  } finally {
+    await reader.close();
+  }
+};
+
+const eventLine = (ev: SessionEvent): string => {
+  const mark = ev.link === 'weak' ? '~' : ' ';
+  const as = ev.effectiveUser !== null && ev.effectiveUser !== ev.user ? `${e(ev.user)}→${e(ev.effectiveUser)}` : e(ev.user);
+  const what = ev.command ?? ev.reason ?? ev.action ?? '';
+  const where = [ev.tty, ev.cwd].filter((x) => x !== null).map((x) => e(x)).join(' ');
+  const weak = ev.link === 'weak' ? `   [weak link: ${e(ev.why)}]` : '';
+  return `${mark} ${when(ev.time)}  ${ev.kind.padEnd(16)} ${as.padEnd(14)} ${where.padEnd(20)} ${escapeControls(what)}${weak}`;
+};
+
+export const runSessionShow = async (idText: string, o: { config?: string; data?: string; json?: boolean }): Promise<void> => {
+  const id = Number(idText);
+  if (!Number.isSafeInteger(id)) throw CS_ERR.badArgument(`session id: expected a number, got ${idText}`);
+  const reader = await openReader(o);
+  try {
+    const d = await reader.get(id);
+    if (d === null) throw CS_ERR.notFound(`no session ${id}`);
+    if (o.json) {
+      process.stdout.write(`${JSON.stringify({ session: presentSession(d.session), events: d.events.map(presentEvent) }, null, 2)}\n`);
+      return;
+    }
+    const s = d.session;
+    const auth = s.auth === null ? '' : ` by ${s.auth.method}${s.auth.keyType !== undefined ? ` ${s.auth.keyType}` : ''}${s.auth.fingerprint !== undefined ? ` ${s.auth.fingerprint}` : ''}`;
+    process.stdout.write(`session ${s.id}: ${e(s.user)} on ${e(s.host)} from ${e(s.origin)}${s.originPort !== null ? ` port ${s.originPort}` : ''}${escapeControls(auth)}\n`);
+    process.stdout.write(`  ${when(s.startedAt)} → ${s.status === 'open' ? 'still open' : `${when(s.endedAt)} (${s.closeReason})`}, ${dur(s)}, ${s.commandCount} commands, ${s.privilegeCount} privilege steps, ${s.eventCount} events${s.weakCount > 0 ? `, ${s.weakCount} weakly linked (~)` : ''}\n\n`);
+    for (const ev of d.events) process.stdout.write(`${eventLine(ev)}\n`);
+  } finally {
+    await reader.close();
+  }
+};

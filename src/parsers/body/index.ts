@@ -1,0 +1,67 @@
+// The body-parser registry: one line per parser, and the dispatch that picks the parser for a record.
+// Claimers (pam_* lines under any program, audit records under any tag) look first; then the parsers
+// registered for the record's program, in order, until one says the record is its own.
+import type { Event } from '../../model/event.js';
+import type { BodyInput, BodyParser, BodyParserFactory, ParseOutcome } from './types.js';
+
+export const BODY_PARSERS: readonly BodyParserFactory[] = [];
+
+export interface Dispatched {
+  /** The parser that took the record; null when none recognised it. */
+  readonly parser: BodyParser | null;
+  readonly outcome: ParseOutcome;
+}
+
+const NOT_MINE: ParseOutcome = { kind: 'not-mine' };
+
+/** One pipeline's set of parser instances (auditd keeps state, so each pipeline makes its own). */
+export class BodyParsers {
+  readonly parsers: readonly BodyParser[];
+  private readonly claimers: readonly BodyParser[];
+  private readonly byProgram = new Map<string, BodyParser[]>();
+
+  constructor(factories: readonly BodyParserFactory[] = BODY_PARSERS) {
+    this.parsers = factories.map((f) => f());
+    this.claimers = this.parsers.filter((p) => p.claims !== undefined);
+    for (const p of this.parsers) {
+      for (const program of p.programs) {
+        let list = this.byProgram.get(program);
+        if (list === undefined) this.byProgram.set(program, (list = []));
+        list.push(p);
+      }
+    }
+  }
+
+  parse(input: BodyInput): Dispatched {
+    for (const p of this.claimers) {
+      if (p.claims!(input)) return { parser: p, outcome: p.parse(input) };
+    }
+    const app = input.envelope.app;
+    if (app !== undefined) {
+      for (const p of this.byProgram.get(app) ?? []) {
+        const outcome = p.parse(input);
+        if (outcome.kind !== 'not-mine') return { parser: p, outcome };
+      }
+    }
+    return { parser: null, outcome: NOT_MINE };
+  }
+
+  /** Releases held multi-record events (auditd) that are complete or waited long enough. */
+  flush(now: number, all: boolean): Event[] {
+    const out: Event[] = [];
+    for (const p of this.parsers) if (p.flush !== undefined) out.push(...p.flush(now, all));
+    return out;
+  }
+}
+
+/** The event stored for a record its program's parser could not read, so it is seen, not lost. */
+export const unparsedEvent = (input: BodyInput, parser: BodyParser, reason: string, message: string): Event => ({
+  seq: input.seq,
+  time: input.time,
+  host: input.host,
+  kind: 'unparsed',
+  reason,
+  hints: {},
+  parser: `${parser.id}@${parser.version}`,
+  detail: { message, program: input.envelope.app ?? '' },
+});

@@ -1,0 +1,72 @@
+// The derive stage's thread in `serve`: follows the store on its own connection, nudged after each
+// ingest commit and polling for records written by other processes (import), ticking the idle timeout.
+import { parentPort, workerData } from 'node:worker_threads';
+import { systemClock } from '../clock.js';
+import type { SessionizerOptions } from '../sessions/sessionizer.js';
+import { openDerivedStore } from '../store/index.js';
+import { Deriver } from './derive.js';
+
+export interface DeriveThreadOptions {
+  readonly dataDir: string;
+  readonly sessionizer: SessionizerOptions;
+  readonly intervalMs: number;
+}
+
+export type DeriveThreadMsg = { readonly type: 'nudge' } | { readonly type: 'stop' };
+export type DeriveThreadReply =
+  | { readonly type: 'progress'; readonly cursor: number; readonly openSessions: number }
+  | { readonly type: 'failed'; readonly message: string }
+  | { readonly type: 'stopped' };
+
+const port = parentPort!;
+const opts = workerData as DeriveThreadOptions;
+const store = openDerivedStore(opts.dataDir);
+const deriver = new Deriver(store, { clock: systemClock, sessionizer: opts.sessionizer });
+let stopping = false;
+let timer: NodeJS.Timeout | null = null;
+let lastTick = 0;
+
+const report = (): void => port.postMessage({ type: 'progress', cursor: deriver.cursor, openSessions: deriver.openSessions } satisfies DeriveThreadReply);
+
+/** Derives in slices, yielding between them so a stop or nudge is heard. */
+const run = (): void => {
+  if (timer !== null) clearTimeout(timer);
+  timer = null;
+  try {
+    const n = deriver.step();
+    const now = systemClock.now();
+    if (now - lastTick > 5_000) {
+      lastTick = now;
+      deriver.tick();
+    }
+    if (n > 0) report();
+    if (!stopping) timer = setTimeout(run, n > 0 ? 0 : opts.intervalMs);
+  } catch (e) {
+    port.postMessage({ type: 'failed', message: String((e as Error)?.message ?? e) } satisfies DeriveThreadReply);
+    if (!stopping) timer = setTimeout(run, 1_000);
+  }
+};
+
+port.on('message', (m: DeriveThreadMsg) => {
+  if (m.type === 'nudge') {
+    if (timer !== null && !stopping) {
+      clearTimeout(timer);
+      timer = setTimeout(run, 0);
+    }
+    return;
+  }
+  stopping = true;
+  if (timer !== null) clearTimeout(timer);
+  try {
+    deriver.catchUp();
+    deriver.finish();
+    report();
+  } catch (e) {
+    port.postMessage({ type: 'failed', message: String((e as Error)?.message ?? e) } satisfies DeriveThreadReply);
+  }
+  store.close();
+  port.postMessage({ type: 'stopped' } satisfies DeriveThreadReply);
+  port.close();
+});
+
+run();

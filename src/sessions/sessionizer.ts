@@ -1,0 +1,370 @@
+// The sessionizer (DESIGN §4): a pure state machine from events to sessions. push(event) attributes an
+// event to an open session by its strongest shared hint, opens a session on a login, and marks links
+// made by host, user and time alone as weak; tick(now) closes idle sessions and forgets what is too old
+// to join. It never reads the clock and never does I/O: the caller passes time and persists the output.
+import type { Event } from '../model/event.js';
+import type { CloseReason, Link, Session } from '../model/session.js';
+import { keyHint, keyValue, sessionKeys } from './hints.js';
+
+export interface SessionizerOptions {
+  /** A session with no event for this long is closed as idle (DESIGN §4: default 12 h). */
+  readonly idleTimeoutMs: number;
+  /** A closed session still takes late events that share its hints for this long. */
+  readonly graceMs: number;
+  /** An event whose hints match no session yet waits this long for its login to arrive (out of order). */
+  readonly orphanWindowMs: number;
+  /** A weak link needs the event within this long of the session's last activity. */
+  readonly weakWindowMs: number;
+}
+
+export const DEFAULT_SESSIONIZER_OPTIONS: SessionizerOptions = {
+  idleTimeoutMs: 12 * 3600_000,
+  graceMs: 10 * 60_000,
+  orphanWindowMs: 60_000,
+  weakWindowMs: 5 * 60_000,
+};
+
+/** Where one event went. The same event may be attributed again later (an orphan adopted by its login). */
+export interface Attribution {
+  readonly eventId: number;
+  readonly sessionId: number | null;
+  readonly link: Link | null;
+  /** Why it was tied (or not): shown on the session page next to weak links. */
+  readonly why: string | null;
+  /** Who the event acted as: the target of sudo/su, the command's effective user, else the login user. */
+  readonly effectiveUser: string | null;
+}
+
+export interface SessionizerOutput {
+  readonly attributions: readonly Attribution[];
+  /** Sessions that changed, as they are now. */
+  readonly sessions: readonly Session[];
+}
+
+/** What persistence keeps of an open (or recently closed) session so a restart resumes it. */
+export interface SessionSnapshot {
+  readonly session: Session;
+  readonly keys: readonly (readonly [key: string, weak: boolean])[];
+  readonly recent: readonly RecentCommand[];
+}
+
+interface RecentCommand {
+  readonly time: number;
+  readonly command: string;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+interface Live {
+  s: Mutable<Session>;
+  keys: Map<string, boolean>;
+  recent: RecentCommand[];
+}
+
+interface Orphan {
+  readonly event: Event;
+  readonly eventId: number;
+  readonly keys: readonly string[];
+}
+
+const RECENT_MAX = 16;
+/** Hints that identify one connection or login: a login carrying none of them may be a second view of one already open. */
+const CONNECTION_HINTS = new Set(['auditSession', 'sshConn', 'sshdPid', 'devicePid', 'tacacsTaskId', 'proxySession']);
+
+export class Sessionizer {
+  private readonly open = new Map<string, Live>();
+  private readonly closed = new Map<string, Live>();
+  private readonly byHost = new Map<string, Set<Live>>();
+  private readonly byId = new Map<number, Live>();
+  private orphans: Orphan[] = [];
+  private touched = new Set<Live>();
+  private attributions: Attribution[] = [];
+
+  constructor(
+    private readonly opts: SessionizerOptions = DEFAULT_SESSIONIZER_OPTIONS,
+    restored: readonly SessionSnapshot[] = [],
+  ) {
+    for (const snap of restored) this.restore(snap);
+  }
+
+  get openCount(): number {
+    let n = 0;
+    for (const l of this.byId.values()) if (l.s.status === 'open') n++;
+    return n;
+  }
+
+  push(e: Event, eventId: number): SessionizerOutput {
+    const keys = sessionKeys(e);
+    if (e.kind === 'reboot') {
+      for (const live of [...(this.byHost.get(e.host) ?? [])]) if (live.s.status === 'open') this.close(live, 'reboot', e.time);
+      this.attribute(eventId, null, null, null, e.user ?? null);
+      return this.drain();
+    }
+    const hit = this.strongMatch(keys, e);
+    if (hit !== undefined) {
+      const weak = hit.live.keys.get(hit.key) === true;
+      this.apply(hit.live, e, eventId, weak ? 'weak' : 'strong', `${weak ? 'weakly linked ' : ''}${keyHint(hit.key)} ${keyValue(hit.key)}`);
+      this.link(hit.live, keys, weak);
+      return this.drain();
+    }
+    if (e.kind === 'login') {
+      const connectionLevel = keys.some((k) => CONNECTION_HINTS.has(keyHint(k)));
+      const weak = connectionLevel ? undefined : this.weakMatch(e, 10_000);
+      if (weak !== undefined) {
+        this.apply(weak.live, e, eventId, 'weak', weak.why);
+        this.link(weak.live, keys, true);
+      } else {
+        const live = this.start(e);
+        this.apply(live, e, eventId, 'strong', 'opened the session');
+        this.link(live, keys, false);
+      }
+      return this.drain();
+    }
+    // No session shares a hint (yet). With hints, it waits as an orphan for the session that will
+    // claim them (its login may arrive later); only when none does is a weak link tried (tick).
+    // Without hints, host, user and time are all there is.
+    this.attribute(eventId, null, null, null, e.targetUser ?? e.user ?? null);
+    if (keys.length > 0) this.orphans.push({ event: e, eventId, keys });
+    else this.tryWeak(e, eventId, keys);
+    return this.drain();
+  }
+
+  private tryWeak(e: Event, eventId: number, keys: readonly string[]): void {
+    if (e.kind !== 'command' && e.kind !== 'privilege' && e.kind !== 'privilege_failed' && e.kind !== 'tty_io') return;
+    const weak = this.weakMatch(e, this.opts.weakWindowMs);
+    if (weak === undefined) return;
+    this.apply(weak.live, e, eventId, 'weak', weak.why);
+    this.link(weak.live, keys, true);
+  }
+
+  tick(now: number): SessionizerOutput {
+    for (const live of this.byId.values()) {
+      if (live.s.status === 'open' && now - live.s.lastActivity > this.opts.idleTimeoutMs) this.close(live, 'idle', live.s.lastActivity);
+    }
+    for (const [key, live] of this.closed) {
+      if (live.s.status === 'closed' && (live.s.endedAt ?? 0) + this.opts.graceMs < now) this.closed.delete(key);
+    }
+    for (const live of [...this.byId.values()]) {
+      if (live.s.status === 'closed' && (live.s.endedAt ?? 0) + this.opts.graceMs < now) this.forget(live);
+    }
+    if (this.orphans.length > 0) {
+      const expired = this.orphans.filter((o) => o.event.time + this.opts.orphanWindowMs < now);
+      if (expired.length > 0) {
+        this.orphans = this.orphans.filter((o) => !expired.includes(o));
+        // Oldest first: one weak link may give a session the key the later ones share (a tlog recording's chunks).
+        for (const o of expired) {
+          const hit = this.strongMatch(o.keys, o.event);
+          if (hit === undefined) this.tryWeak(o.event, o.eventId, o.keys);
+          else {
+            const weak = hit.live.keys.get(hit.key) === true;
+            this.apply(hit.live, o.event, o.eventId, weak ? 'weak' : 'strong', `${weak ? 'weakly linked ' : ''}${keyHint(hit.key)} ${keyValue(hit.key)}`);
+            this.link(hit.live, o.keys, weak);
+          }
+        }
+      }
+    }
+    return this.drain();
+  }
+
+  /** Everything a restart needs to resume the sessions still held in memory. */
+  snapshot(sessionId: number): SessionSnapshot | undefined {
+    const live = this.byId.get(sessionId);
+    if (live === undefined) return undefined;
+    return { session: { ...live.s }, keys: [...live.keys], recent: [...live.recent] };
+  }
+
+  // ---- matching ----
+
+  /**
+   * The session holding the event's strongest key. Closed sessions (within the grace period) take late
+   * events; a login joins a closed one only if it happened before that session ended, so a new login
+   * on a reused sshd pid or tty starts its own session.
+   */
+  private strongMatch(keys: readonly string[], e: Event): { live: Live; key: string } | undefined {
+    for (const key of keys) {
+      const live = this.open.get(key);
+      if (live !== undefined) return { live, key };
+    }
+    for (const key of keys) {
+      const live = this.closed.get(key);
+      if (live !== undefined && (e.kind !== 'login' || e.time <= (live.s.endedAt ?? 0))) return { live, key };
+    }
+    return undefined;
+  }
+
+  /**
+   * Same host, same user, the event within `window` of the session's activity, no conflicting terminal.
+   * A command text seen in the session a moment before (snoopy's `sudo id` before sudo's own line) is
+   * stronger evidence than time alone. Several equally good sessions: no link (guessing is not allowed).
+   */
+  private weakMatch(e: Event, window: number): { live: Live; why: string } | undefined {
+    if (e.user === undefined) return undefined;
+    let best: { live: Live; score: number; why: string } | undefined;
+    let tie = false;
+    for (const live of this.byHost.get(e.host) ?? []) {
+      const s = live.s;
+      if (s.status !== 'open' || s.user !== e.user) continue;
+      if (e.time < s.startedAt - 5_000 || e.time > s.lastActivity + window) continue;
+      if (e.tty !== undefined && s.tty !== null && s.tty !== e.tty && [...live.keys.keys()].every((k) => keyHint(k) !== 'tty' || keyValue(k) !== e.tty)) continue;
+      if (e.kind === 'login' && [...live.keys.keys()].some((k) => keyHint(k) === 'logindSession')) continue;
+      const seen = e.command === undefined ? undefined : live.recent.find((r) => r.time <= e.time + 1_000 && e.time - r.time <= 60_000 && mentions(r.command, e.command!));
+      const score = seen !== undefined ? 2 : 1;
+      const why =
+        seen !== undefined
+          ? `same host and user; the command was seen in this session ${Math.round((e.time - seen.time) / 1000)} s earlier`
+          : `same host and user, ${Math.round(Math.max(0, e.time - s.lastActivity) / 1000)} s after the session's last activity`;
+      if (best === undefined || score > best.score || (score === best.score && s.lastActivity > best.live.s.lastActivity)) {
+        tie = best !== undefined && score === best.score;
+        best = { live, score, why };
+      } else if (score === best.score) tie = true;
+    }
+    if (best === undefined || tie) return undefined;
+    return { live: best.live, why: best.why };
+  }
+
+  // ---- state changes ----
+
+  private start(e: Event): Live {
+    let id = e.seq;
+    while (this.byId.has(id)) id = -Math.abs(id) - 1; // two sessions from one record: not expected; kept apart, never merged
+    const live: Live = {
+      s: {
+        id,
+        host: e.host,
+        user: null,
+        origin: null,
+        originPort: null,
+        auth: null,
+        tty: null,
+        startedAt: e.time,
+        endedAt: null,
+        lastActivity: e.time,
+        status: 'open',
+        closeReason: null,
+        eventCount: 0,
+        commandCount: 0,
+        privilegeCount: 0,
+        weakCount: 0,
+        deviceType: typeof e.detail?.deviceType === 'string' ? e.detail.deviceType : 'linux',
+      },
+      keys: new Map(),
+      recent: [],
+    };
+    this.byId.set(id, live);
+    let set = this.byHost.get(e.host);
+    if (set === undefined) this.byHost.set(e.host, (set = new Set()));
+    set.add(live);
+    return live;
+  }
+
+  private apply(live: Live, e: Event, eventId: number, link: Link, why: string): void {
+    const s = live.s;
+    s.eventCount++;
+    if (link === 'weak') s.weakCount++;
+    if (e.command !== undefined && (e.kind === 'command' || e.kind === 'privilege')) s.commandCount++;
+    if (e.kind === 'privilege' || e.kind === 'privilege_failed') s.privilegeCount++;
+    if (e.time < s.startedAt) s.startedAt = e.time;
+    if (e.time > s.lastActivity) s.lastActivity = e.time;
+    if (e.kind === 'login') {
+      s.user ??= e.user ?? null;
+      s.origin ??= e.remote ?? null;
+      s.originPort ??= e.remotePort ?? null;
+      s.auth ??= e.auth ?? null;
+    } else if (s.user === null && e.user !== undefined && e.kind !== 'privilege' && e.kind !== 'privilege_failed') s.user = e.user;
+    const tty = e.hints.tty ?? e.tty;
+    if (s.tty === null && tty !== undefined && /^(pts\/\d+|tty[A-Za-z]*\d+|console)$/.test(tty)) s.tty = tty;
+    if (e.command !== undefined && (e.kind === 'command' || e.kind === 'privilege')) {
+      live.recent.push({ time: e.time, command: e.command });
+      if (live.recent.length > RECENT_MAX) live.recent.shift();
+    }
+    if (e.kind === 'logout') {
+      if (s.status === 'open') this.close(live, 'logout', e.time);
+      else if (s.closeReason === 'logout' && (s.endedAt ?? 0) < e.time) s.endedAt = e.time;
+    } else if (s.status === 'closed' && s.closeReason === 'idle' && e.time > (s.endedAt ?? 0)) {
+      this.reopen(live); // activity after an idle close: it was not over
+    }
+    this.touched.add(live);
+    this.attribute(eventId, s.id, link, why, e.targetUser ?? e.user ?? s.user);
+  }
+
+  /** Gives the session the keys nobody holds yet, then adopts the orphans waiting on any of them. */
+  private link(live: Live, keys: readonly string[], weak: boolean): void {
+    const added: string[] = [];
+    for (const key of keys) {
+      if (this.open.has(key) || live.keys.has(key)) continue;
+      live.keys.set(key, weak);
+      added.push(key);
+      if (live.s.status === 'open') this.open.set(key, live);
+      else this.closed.set(key, live);
+    }
+    if (added.length === 0 || this.orphans.length === 0) return;
+    const waiting = this.orphans.filter((o) => o.keys.some((k) => added.includes(k)));
+    if (waiting.length === 0) return;
+    this.orphans = this.orphans.filter((o) => !waiting.includes(o));
+    for (const o of waiting) {
+      const key = o.keys.find((k) => live.keys.has(k))!;
+      const viaWeak = live.keys.get(key) === true;
+      this.apply(live, o.event, o.eventId, viaWeak ? 'weak' : 'strong', `${viaWeak ? 'weakly linked ' : ''}${keyHint(key)} ${keyValue(key)} (arrived before its session opened)`);
+      this.link(live, o.keys, viaWeak);
+    }
+  }
+
+  private close(live: Live, reason: CloseReason, at: number): void {
+    const s = live.s;
+    s.status = 'closed';
+    s.closeReason = reason;
+    s.endedAt = at;
+    for (const key of live.keys.keys()) {
+      if (this.open.get(key) === live) this.open.delete(key);
+      this.closed.set(key, live);
+    }
+    this.touched.add(live);
+  }
+
+  private reopen(live: Live): void {
+    const s = live.s;
+    s.status = 'open';
+    s.closeReason = null;
+    s.endedAt = null;
+    for (const key of live.keys.keys()) {
+      if (this.closed.get(key) === live) this.closed.delete(key);
+      if (!this.open.has(key)) this.open.set(key, live);
+    }
+  }
+
+  private forget(live: Live): void {
+    this.touched.add(live); // written once more, without resume state
+    this.byId.delete(live.s.id);
+    this.byHost.get(live.s.host)?.delete(live);
+    for (const key of live.keys.keys()) if (this.closed.get(key) === live) this.closed.delete(key);
+  }
+
+  private restore(snap: SessionSnapshot): void {
+    const live: Live = { s: { ...snap.session }, keys: new Map(snap.keys), recent: [...snap.recent] };
+    this.byId.set(live.s.id, live);
+    let set = this.byHost.get(live.s.host);
+    if (set === undefined) this.byHost.set(live.s.host, (set = new Set()));
+    set.add(live);
+    for (const key of live.keys.keys()) (live.s.status === 'open' ? this.open : this.closed).set(key, live);
+  }
+
+  private attribute(eventId: number, sessionId: number | null, link: Link | null, why: string | null, effectiveUser: string | null): void {
+    this.attributions.push({ eventId, sessionId, link, why, effectiveUser });
+  }
+
+  private drain(): SessionizerOutput {
+    const out = { attributions: this.attributions, sessions: [...this.touched].map((l) => ({ ...l.s })) };
+    this.attributions = [];
+    this.touched = new Set();
+    return out;
+  }
+}
+
+/** Does an earlier command line show the one a privilege line reports? `sudo -S id -u` shows `/usr/bin/id -u`. */
+const mentions = (earlier: string, command: string): boolean => {
+  const sp = command.indexOf(' ');
+  const prog = sp < 0 ? command : command.slice(0, sp);
+  const base = prog.slice(prog.lastIndexOf('/') + 1);
+  const tail = base + (sp < 0 ? '' : command.slice(sp));
+  return tail.length > 0 && earlier !== command && earlier.endsWith(tail);
+};
