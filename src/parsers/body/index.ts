@@ -4,7 +4,16 @@
 import type { Event } from '../../model/event.js';
 import type { BodyInput, BodyParser, BodyParserFactory, ParseOutcome } from './types.js';
 
-export const BODY_PARSERS: readonly BodyParserFactory[] = [];
+import { pam } from './pam/pam.js';
+import { sshd } from './sshd/sshd.js';
+import { systemdLogind } from './systemd-logind/systemd-logind.js';
+
+/** Claimers first (their `claims` runs on every record), then by program. One line per parser. */
+export const BODY_PARSERS: readonly BodyParserFactory[] = [
+  pam, // claims pam_* lines under any program (sshd, sudo, su, login …)
+  sshd,
+  systemdLogind,
+];
 
 export interface Dispatched {
   /** The parser that took the record; null when none recognised it. */
