@@ -118,6 +118,7 @@ const deriveSessions = (dataDir: string, o: ReturnType<typeof loadConfig>['sessi
       if (tty) process.stderr.write(`\rderiving sessions: record ${cursor}\x1b[K`);
     });
     deriver.finish();
+    deriver.settle();
     if (tty) process.stderr.write('\r\x1b[K');
     process.stdout.write(`sessions: derived records ${from + 1}…${deriver.cursor}; ${deriver.openSessions} sessions still open\n`);
   } finally {

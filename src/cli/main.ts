@@ -9,6 +9,12 @@ import { runRecords } from './records.js';
 import { runServe } from './serve.js';
 import { runSessionShow, runSessions, type SessionsOptions } from './sessions.js';
 
+// `countersign sessions | head`: a reader that stops early is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 const program = new Command()
   .name('countersign')
   .description('Collects what servers and network devices log, collates it into operator sessions, and keeps it tamper-evident.')

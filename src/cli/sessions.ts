@@ -61,7 +61,7 @@ export const runSessions = async (o: SessionsOptions): Promise<void> => {
 
 const eventLine = (ev: SessionEvent): string => {
   const mark = ev.link === 'weak' ? '~' : ' ';
-  const as = ev.effectiveUser !== null && ev.effectiveUser !== ev.user ? `${e(ev.user)}→${e(ev.effectiveUser)}` : e(ev.user);
+  const as = ev.effectiveUser !== null && ev.user !== null && ev.effectiveUser !== ev.user ? `${e(ev.user)}→${e(ev.effectiveUser)}` : e(ev.user ?? ev.effectiveUser);
   const what = ev.command ?? ev.reason ?? ev.action ?? '';
   const where = [ev.tty, ev.cwd].filter((x) => x !== null).map((x) => e(x)).join(' ');
   const weak = ev.link === 'weak' ? `   [weak link: ${e(ev.why)}]` : '';

@@ -122,6 +122,17 @@ export class Deriver {
     if (batch.events.length > 0 || batch.sessions.size > 0) this.write(batch);
   }
 
+  /**
+   * End of an import: nothing more will arrive, so events still waiting for a login get their weak
+   * link now rather than at a server's next wall-clock tick. Sessions stay open (no idle close).
+   */
+  settle(): void {
+    const batch = new Collector();
+    const wait = (this.opts.sessionizer ?? DEFAULT_SESSIONIZER_OPTIONS).orphanWindowMs;
+    batch.add(this.sessionizer.tick(this.streamTime + wait + 1));
+    if (batch.sessions.size > 0 || batch.attributions.length > 0) this.write(batch);
+  }
+
   private push(batch: Collector, e: Event): void {
     const id = this.nextId++;
     batch.events.push({ id, event: e });

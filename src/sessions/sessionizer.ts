@@ -203,11 +203,14 @@ export class Sessionizer {
     let tie = false;
     for (const live of this.byHost.get(e.host) ?? []) {
       const s = live.s;
-      if (s.status !== 'open' || s.user !== e.user) continue;
-      if (e.time < s.startedAt - 5_000 || e.time > s.lastActivity + window) continue;
+      if (s.user !== e.user) continue;
+      // A closed session (still in memory) qualifies only for what happened while it was open:
+      // an orphan whose wait ran out after its session had ended (tlog's last chunk, say).
+      const until = s.status === 'open' ? s.lastActivity + window : (s.endedAt ?? s.lastActivity) + 2_000;
+      if (e.time < s.startedAt - 5_000 || e.time > until) continue;
       if (e.tty !== undefined && s.tty !== null && s.tty !== e.tty && [...live.keys.keys()].every((k) => keyHint(k) !== 'tty' || keyValue(k) !== e.tty)) continue;
       if (e.kind === 'login' && [...live.keys.keys()].some((k) => keyHint(k) === 'logindSession')) continue;
-      const seen = e.command === undefined ? undefined : live.recent.find((r) => r.time <= e.time + 1_000 && e.time - r.time <= 60_000 && mentions(r.command, e.command!));
+      const seen = e.command === undefined ? undefined : live.recent.findLast((r) => r.time <= e.time + 1_000 && e.time - r.time <= 60_000 && mentions(r.command, e.command!, e.action));
       const score = seen !== undefined ? 2 : 1;
       const why =
         seen !== undefined
@@ -361,10 +364,15 @@ export class Sessionizer {
 }
 
 /** Does an earlier command line show the one a privilege line reports? `sudo -S id -u` shows `/usr/bin/id -u`. */
-const mentions = (earlier: string, command: string): boolean => {
+const mentions = (earlier: string, command: string, via: string | undefined): boolean => {
+  // The earlier line must show the privilege program itself (`sudo -S id`), not the same command run plainly.
+  if ((via === 'sudo' || via === 'su') && !new RegExp(`(^|[\\s/])${via}(\\s|$)`).test(earlier)) return false;
   const sp = command.indexOf(' ');
   const prog = sp < 0 ? command : command.slice(0, sp);
   const base = prog.slice(prog.lastIndexOf('/') + 1);
-  const tail = base + (sp < 0 ? '' : command.slice(sp));
-  return tail.length > 0 && earlier !== command && earlier.endsWith(tail);
+  // Quotes differ between the two views (sudo logs `sh -c 'a; b'`, snoopy the argv `sh -c a; b`).
+  const tail = unquote(base + (sp < 0 ? '' : command.slice(sp)));
+  return tail.length > 0 && earlier !== command && unquote(earlier).endsWith(tail);
 };
+
+const unquote = (s: string): string => s.replace(/['"]/g, '');

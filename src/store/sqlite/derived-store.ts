@@ -4,7 +4,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Session } from '../../model/session.js';
-import type { SessionSnapshot } from '../../sessions/sessionizer.js';
+import type { Attribution, SessionSnapshot } from '../../sessions/sessionizer.js';
 import { decodeBundle } from '../record-bundle.js';
 import type { Database } from '../schema.js';
 import type { DerivedBatch, DerivedStore, DeriveInputRecord } from '../types.js';
@@ -121,10 +121,20 @@ export class SqliteDerivedStore implements DerivedStore {
   }
 
   private writeTx(b: DerivedBatch): void {
-    for (const { id, event: e } of b.events) {
-      this.insertEvent.run(id, e.seq, e.time, e.host, e.kind, e.user ?? null, e.targetUser ?? null, null, e.command ?? null, e.parser, null, null, null, JSON.stringify(e));
+    // An event's attribution usually comes in the same batch: written with its row, not as an UPDATE.
+    const fresh = new Map<number, Attribution>();
+    const ids = new Set<number>();
+    for (const { id } of b.events) ids.add(id);
+    const later: Attribution[] = [];
+    for (const a of b.attributions) {
+      if (ids.has(a.eventId)) fresh.set(a.eventId, a);
+      else later.push(a);
     }
-    for (const a of b.attributions) this.attachEvent.run(a.sessionId, a.link, a.why, a.effectiveUser, a.eventId);
+    for (const { id, event: e } of b.events) {
+      const a = fresh.get(id);
+      this.insertEvent.run(id, e.seq, e.time, e.host, e.kind, e.user ?? null, e.targetUser ?? null, a?.effectiveUser ?? null, e.command ?? null, e.parser, a?.sessionId ?? null, a?.link ?? null, a?.why ?? null, JSON.stringify(e));
+    }
+    for (const a of later) this.attachEvent.run(a.sessionId, a.link, a.why, a.effectiveUser, a.eventId);
     for (const { session: s, snapshot } of b.sessions) this.upsertSession.run(...sessionRow(s, snapshot));
     for (const [key, n] of b.counters) {
       const tab = key.indexOf('\t');

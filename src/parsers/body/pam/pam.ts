@@ -245,6 +245,11 @@ function unixText(input: BodyInput, h: Header, full: string): ParseOutcome {
   if (t.startsWith('session opened for user ')) return sessionOpened(input, h, t.slice(24), full);
   if (t.startsWith('session closed for user ')) return sessionClosed(input, h, t.slice(24), full);
   if (t.startsWith('authentication failure; ')) return authFailure(input, h, t.slice(24));
+  // "password changed for alice" (passwd, chpasswd, chauthtok): an account change reviewers want to see.
+  if (t.startsWith('password changed for ')) {
+    const user = t.slice(21).trim();
+    return event(input, 'config_change', { action: 'password-changed', targetUser: user, detail: { service: h.service } }, hintsOf(input));
+  }
   // "2 more authentication failures; logname= …": a summary of failures already logged one by one.
   const sp = t.indexOf(' more authentication failure');
   if (sp > 0 && sp <= 4 && /^[0-9]+$/.test(t.slice(0, sp))) return NONE;
