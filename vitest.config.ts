@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 // Unit tests sit beside the code (src/**/*.test.ts); tests with real peers live in test/e2e.
-// e2e tests bind free ports (0) and run private rsyslogd instances, so files may run side by side;
-// none touches /dev/log or a fixed port.
+// e2e tests bind free ports (0) and run private rsyslogd instances, so files may run side by side.
+// The one that needs /dev/log (linux-sessions, through helpers/linux-host.ts) holds a lock file for
+// it, so two runs of it wait for each other; no other test touches /dev/log or a fixed port.
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],

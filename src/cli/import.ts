@@ -111,7 +111,7 @@ const deriveSessions = (dataDir: string, o: ReturnType<typeof loadConfig>['sessi
   try {
     const deriver = new Deriver(store, {
       clock: systemClock,
-      sessionizer: { idleTimeoutMs: o.idleTimeoutMinutes * 60_000, graceMs: o.lateGraceMinutes * 60_000, orphanWindowMs: o.orphanWaitSeconds * 1000, weakWindowMs: o.weakWindowSeconds * 1000 },
+      sessionizer: { idleTimeoutMs: o.idleTimeoutSeconds * 1000, graceMs: o.lateGraceSeconds * 1000, orphanWindowMs: o.orphanWaitSeconds * 1000, weakWindowMs: o.weakWindowSeconds * 1000 },
     });
     const from = deriver.cursor;
     deriver.catchUp((cursor) => {

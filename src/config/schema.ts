@@ -90,9 +90,9 @@ export const configSchema = z
       .prefault({}),
     sessions: z
       .strictObject({
-        idleTimeoutMinutes: z.number().int().min(1).default(720)
-          .describe('A session with no event for this long is closed as idle (its end is its last activity).'),
-        lateGraceMinutes: z.number().int().min(0).default(10)
+        idleTimeoutSeconds: z.number().int().min(1).default(43_200)
+          .describe('A session with no event for this long (default 12 h) is closed as idle; its end is its last activity.'),
+        lateGraceSeconds: z.number().int().min(0).default(600)
           .describe('How long a closed session still takes late events that share its hints (e.g. a pam "session closed" after sshd\'s disconnect).'),
         orphanWaitSeconds: z.number().int().min(0).default(60)
           .describe('How long an event whose hints match no session waits for its login to arrive (out-of-order delivery) before a weak link by host, user and time is tried.'),

@@ -5,13 +5,16 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../clock.js';
 import type { TtyChunk } from '../model/event.js';
 import type { SessionDetail } from '../model/session-view.js';
 import type { Session } from '../model/session.js';
 import { parseEnvelope } from '../parsers/envelope/index.js';
+import { BodyParsers } from '../parsers/body/index.js';
 import { reassemble } from '../parsers/body/tlog-rec/recording.js';
+import { DEFAULT_SESSIONIZER_OPTIONS, Sessionizer } from '../sessions/sessionizer.js';
 import { openDerivedStore, openSessionReader, openWriter, prepareStore } from '../store/index.js';
 import type { NewRecord } from '../store/types.js';
 import { Deriver } from './derive.js';
@@ -131,6 +134,110 @@ describe('derive over a real capture of four users at once', () => {
     for (const c of sc.commands.filter((x) => x.seenBy.includes('tlog'))) {
       expect(r.value.input).toContain(c.command);
       expect(r.value.output).toContain(c.command);
+    }
+  });
+});
+
+/** The pipeline in memory (envelope → body parsers → sessionizer, then the end-of-import wait): session → its lines. */
+const sessionsInMemory = (lines: readonly string[]): Map<string, string[]> => {
+  const parsers = new BodyParsers();
+  const z = new Sessionizer();
+  const lineOf = new Map<number, string>();
+  const where = new Map<number, number | null>();
+  const label = new Map<number, string>();
+  let id = 0;
+  let maxTime = 0;
+  const take = (out: ReturnType<Sessionizer['push']>): void => {
+    for (const a of out.attributions) where.set(a.eventId, a.sessionId);
+    for (const s of out.sessions) label.set(s.id, `${s.user} port ${s.originPort}`);
+  };
+  lines.forEach((line, seq) => {
+    const env = parseEnvelope(Buffer.from(line), { receivedAt: RECEIVED_AT, timezone: 'UTC' });
+    if (!env.ok) return;
+    const input = { seq, time: env.value.time ?? RECEIVED_AT, host: env.value.hostname ?? 'h', envelope: env.value };
+    maxTime = Math.max(maxTime, input.time);
+    const d = parsers.parse(input);
+    const events = d.outcome.kind === 'events' ? d.outcome.events : [];
+    for (const e of [...events, ...parsers.flush(maxTime, false)]) {
+      lineOf.set(++id, line);
+      take(z.push(e, id));
+    }
+  });
+  for (const e of parsers.flush(maxTime, true)) take(z.push(e, ++id));
+  take(z.tick(maxTime + DEFAULT_SESSIONIZER_OPTIONS.orphanWindowMs + 1));
+  const out = new Map<string, string[]>();
+  for (const [eventId, sid] of where) {
+    const key = sid === null ? '(none)' : label.get(sid)!;
+    out.set(key, [...(out.get(key) ?? []), lineOf.get(eventId)!]);
+  }
+  for (const v of out.values()) v.sort();
+  return out;
+};
+
+describe('derive under other arrival orders', () => {
+  const lines = fixture('debian12-ssh-sudo-su-snoopy-tlog.rfc3164.log').split('\n').filter((l) => l !== '');
+  const inOrder = sessionsInMemory(lines);
+
+  it('gives the same sessions for any interleaving of the sessions\' lines (property)', () => {
+    // Each session keeps its own order (a sender's TCP stream does); the sessions interleave arbitrarily.
+    const group = new Map<string, string>();
+    for (const [key, ls] of inOrder) for (const l of ls) group.set(l, key);
+    const streams = new Map<string, string[]>();
+    for (const l of lines) {
+      const g = group.get(l) ?? '(no event)';
+      streams.set(g, [...(streams.get(g) ?? []), l]);
+    }
+    const queues = [...streams.values()];
+    expect(queues.length).toBeGreaterThan(4);
+    fc.assert(
+      fc.property(fc.array(fc.nat(), { minLength: lines.length, maxLength: lines.length }), (choices) => {
+        const pos = queues.map(() => 0);
+        const merged: string[] = [];
+        for (const c of choices) {
+          const open = queues.map((q, i) => i).filter((i) => pos[i]! < queues[i]!.length);
+          const i = open[c % open.length]!;
+          merged.push(queues[i]![pos[i]!++]!);
+        }
+        expect(sessionsInMemory(merged)).toEqual(inOrder);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('gives the same sessions from the RFC 5424 copy rsyslog forwarded (leading space kept in MSG)', () => {
+    const rfc5424 = fixture('debian12-ssh-sudo-su-snoopy-tlog.rfc5424.log').split('\n').filter((l) => l !== '');
+    const a = sessionsInMemory(rfc5424);
+    expect([...a.keys()].sort()).toEqual([...inOrder.keys()].sort());
+    for (const [k, v] of a) expect(v.length, k).toBe(inOrder.get(k)!.length);
+  });
+
+  it('resumes after a restart in the middle: the same sessions as one pass', async () => {
+    const half = Math.floor(lines.length / 2);
+    const d2 = mkdtempSync(join(tmpdir(), 'cs-derive-restart-'));
+    try {
+      await prepareStore(d2);
+      const saved = dir;
+      dir = d2;
+      const clock = new FakeClock(RECEIVED_AT);
+      storeLines(lines.slice(0, half));
+      let store = openDerivedStore(d2);
+      new Deriver(store, { clock }).catchUp(); // no finish(): as if the process were killed here
+      store.close();
+      storeLines(lines.slice(half));
+      store = openDerivedStore(d2);
+      const deriver = new Deriver(store, { clock });
+      deriver.catchUp();
+      deriver.finish();
+      deriver.settle();
+      store.close();
+      dir = saved;
+      const reader = openSessionReader(d2);
+      const again = await reader.list({ limit: 100 });
+      await reader.close();
+      const strip = (x: Session[]) => x.map((s) => ({ ...s })).sort((a, b) => a.id - b.id);
+      expect(strip(again)).toEqual(strip(sessions));
+    } finally {
+      rmSync(d2, { recursive: true, force: true });
     }
   });
 });

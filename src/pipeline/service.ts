@@ -38,8 +38,8 @@ export const startService = async (config: Config, log: Logger, clock: Clock): P
       dataDir: config.dataDir,
       intervalMs: s.deriveIntervalMs,
       sessionizer: {
-        idleTimeoutMs: s.idleTimeoutMinutes * 60_000,
-        graceMs: s.lateGraceMinutes * 60_000,
+        idleTimeoutMs: s.idleTimeoutSeconds * 1000,
+        graceMs: s.lateGraceSeconds * 1000,
         orphanWindowMs: s.orphanWaitSeconds * 1000,
         weakWindowMs: s.weakWindowSeconds * 1000,
       },

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Event } from '../model/event.js';
 import type { Session } from '../model/session.js';
-import { DEFAULT_SESSIONIZER_OPTIONS, Sessionizer, type Attribution } from './sessionizer.js';
+import { DEFAULT_SESSIONIZER_OPTIONS, Sessionizer, type Attribution, type SessionizerOutput } from './sessionizer.js';
 
 // Events shaped as the sshd, pam, snoopy and sudo parsers produce them from the lines a real
 // OpenSSH login logs (see test/e2e/linux-sessions.test.ts for the same story from the real programs).
@@ -18,17 +18,19 @@ const snoopy = (user: string, port: number, tty: string, command: string, t: num
 const disconnect = (user: string, port: number, childPid: string, t: number): Event =>
   ev({ kind: 'logout', action: 'disconnected', time: t, user, hints: { sshdPid: childPid, sshConn: `10.0.0.5 ${port}` } });
 
-const run = (events: readonly Event[], z = new Sessionizer()) => {
+const run = (events: readonly Event[], z = new Sessionizer(), tickAt?: number) => {
   const where = new Map<number, Attribution>();
   const sessions = new Map<number, Session>();
-  events.forEach((e, i) => {
-    const out = z.push(e, e.seq);
+  const take = (out: SessionizerOutput): void => {
     for (const a of out.attributions) where.set(a.eventId, a);
     for (const s of out.sessions) sessions.set(s.id, s);
-    void i;
-  });
+  };
+  for (const e of events) take(z.push(e, e.seq));
+  if (tickAt !== undefined) take(z.tick(tickAt));
   return { where, sessions, z };
 };
+/** Past the orphan wait of events at T0 + a few seconds: weak links are decided. */
+const AFTER_WAIT = T0 + 10_000 + DEFAULT_SESSIONIZER_OPTIONS.orphanWindowMs;
 
 describe('sessionizer', () => {
   it('follows one ssh login from accept to disconnect, through snoopy commands and sudo on its tty', () => {
@@ -87,17 +89,29 @@ describe('sessionizer', () => {
     const sawSudo = snoopy('alice', 43002, 'pts/7', 'sudo -S id -u', T0 + 3000);
     const other = snoopy('alice', 43001, 'pts/6', 'uptime', T0 + 3100);
     const sudo = ev({ kind: 'privilege', action: 'sudo', time: T0 + 3200, user: 'alice', targetUser: 'root', command: '/usr/bin/id -u', hints: {} });
-    const { where, sessions } = run([a, b, sawSudo, other, sudo]);
+    const early = run([a, b, sawSudo, other, sudo]);
+    expect(early.where.get(sudo.seq)).toMatchObject({ sessionId: null }); // waits for evidence first
+    const { where, sessions } = run([a, b, sawSudo, other, sudo], new Sessionizer(), AFTER_WAIT);
     expect(where.get(sudo.seq)).toMatchObject({ sessionId: b.seq, link: 'weak', effectiveUser: 'root' });
     expect(where.get(sudo.seq)!.why).toMatch(/command was seen in this session/);
     expect(sessions.get(b.seq)!.weakCount).toBe(1);
+  });
+
+  it('finds the same weak link when sudo\'s line arrives before the evidence', () => {
+    const a = sshLogin('alice', 43101, '510');
+    const b = sshLogin('alice', 43102, '610', T0 + 1);
+    const sudo = ev({ kind: 'privilege', action: 'sudo', time: T0 + 3200, user: 'alice', targetUser: 'root', command: '/usr/bin/id -u', hints: {} });
+    const sawSudo = snoopy('alice', 43102, 'pts/7', 'sudo -S id -u', T0 + 3000);
+    const plain = snoopy('alice', 43101, 'pts/6', 'id -u', T0 + 3100); // the same command, run without sudo elsewhere
+    const { where } = run([a, b, sudo, plain, sawSudo], new Sessionizer(), AFTER_WAIT);
+    expect(where.get(sudo.seq)).toMatchObject({ sessionId: b.seq, link: 'weak' });
   });
 
   it('refuses to guess between two equally likely sessions', () => {
     const a = sshLogin('dave', 44001, '700');
     const b = sshLogin('dave', 44002, '800', T0 + 1);
     const sudo = ev({ kind: 'privilege', action: 'sudo', time: T0 + 3200, user: 'dave', targetUser: 'root', command: '/usr/bin/id', hints: {} });
-    const { where } = run([a, b, sudo]);
+    const { where } = run([a, b, sudo], new Sessionizer(), AFTER_WAIT);
     expect(where.get(sudo.seq)).toMatchObject({ sessionId: null, link: null });
   });
 

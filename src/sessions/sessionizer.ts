@@ -120,12 +120,12 @@ export class Sessionizer {
       }
       return this.drain();
     }
-    // No session shares a hint (yet). With hints, it waits as an orphan for the session that will
-    // claim them (its login may arrive later); only when none does is a weak link tried (tick).
-    // Without hints, host, user and time are all there is.
+    // No session shares a hint (yet). It waits as an orphan for the session that will claim its hints
+    // (its login may arrive later); only when none does is a weak link by host, user and time tried
+    // (tick), when the evidence for it (snoopy's `sudo …` line before sudo's own) has had time to arrive,
+    // whatever the order of arrival.
     this.attribute(eventId, null, null, null, e.targetUser ?? e.user ?? null);
-    if (keys.length > 0) this.orphans.push({ event: e, eventId, keys });
-    else this.tryWeak(e, eventId, keys);
+    this.orphans.push({ event: e, eventId, keys });
     return this.drain();
   }
 

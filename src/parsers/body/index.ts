@@ -21,6 +21,7 @@ export const BODY_PARSERS: readonly BodyParserFactory[] = [
   tlogRec, // claims journald records carrying TLOG_REC; by program: tlog, tlog-rec, tlog-rec-session
   sshd,
   snoopy,
+  su,
   systemdLogind,
 ];
 
@@ -50,7 +51,11 @@ export class BodyParsers {
     }
   }
 
-  parse(input: BodyInput): Dispatched {
+  parse(given: BodyInput): Dispatched {
+    // rsyslog's RFC 5424 forwarding keeps the space that followed the tag (`sshd 123 - -  Accepted …`)
+    // and sudo pads user names: the envelope keeps the bytes, the body parsers read the text.
+    const m = given.envelope.msg;
+    const input = m.length > 0 && (m.charCodeAt(0) === 32 || m.charCodeAt(0) === 9) ? { ...given, envelope: { ...given.envelope, msg: m.trimStart() } } : given;
     for (const p of this.claimers) {
       if (p.claims!(input)) return { parser: p, outcome: p.parse(input) };
     }
