@@ -32,5 +32,15 @@ export const openApiDocument = (version: string): object => ({
         },
       },
     },
+    '/api/v1/sessions/{id}/recording': {
+      get: {
+        summary: "The session's terminal recording (tlog) as asciicast v2",
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }],
+        responses: {
+          200: { description: 'asciicast v2: a JSON header line, then one [time, code, data] line per event', content: { 'application/x-asciicast': { schema: { type: 'string' } } } },
+          404: { description: 'No such session, or it has no recording', content: json(errorSchema) },
+        },
+      },
+    },
   },
 });

@@ -80,7 +80,8 @@ program
   .option('-c, --config <file>', 'YAML configuration file (for dataDir)')
   .option('-d, --data <dir>', 'data directory (default ./data)')
   .option('--json', 'print JSON { session, events } (shape: docs/cli.md)')
-  .action(async (id: string, o: { config?: string; data?: string; json?: boolean }) => runSessionShow(id, o));
+  .option('--recording', "print the session's terminal recording (tlog) as asciicast v2, for `asciinema play`")
+  .action(async (id: string, o: { config?: string; data?: string; json?: boolean; recording?: boolean }) => runSessionShow(id, o));
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof CsError) process.stderr.write(`countersign: ${e.message}\n`);

@@ -6,6 +6,7 @@ import { escapeControls } from '../model/escape.js';
 import type { Session, SessionStatus } from '../model/session.js';
 import type { SessionEvent } from '../model/session-view.js';
 import { presentEvent, presentSession } from '../api/sessions/presenter.js';
+import { sessionAsciicast } from '../api/sessions/recording.js';
 import { CS_ERR } from '../errors.js';
 import { openSessionReader, prepareStore } from '../store/index.js';
 
@@ -68,13 +69,19 @@ const eventLine = (ev: SessionEvent): string => {
   return `${mark} ${when(ev.time)}  ${ev.kind.padEnd(16)} ${as.padEnd(14)} ${where.padEnd(20)} ${escapeControls(what)}${weak}`;
 };
 
-export const runSessionShow = async (idText: string, o: { config?: string; data?: string; json?: boolean }): Promise<void> => {
+export const runSessionShow = async (idText: string, o: { config?: string; data?: string; json?: boolean; recording?: boolean }): Promise<void> => {
   const id = Number(idText);
   if (!Number.isSafeInteger(id)) throw CS_ERR.badArgument(`session id: expected a number, got ${idText}`);
   const reader = await openReader(o);
   try {
     const d = await reader.get(id);
     if (d === null) throw CS_ERR.notFound(`no session ${id}`);
+    if (o.recording) {
+      const cast = sessionAsciicast(d);
+      if (cast === null) throw CS_ERR.notFound(`session ${id} has no terminal recording`);
+      process.stdout.write(cast);
+      return;
+    }
     if (o.json) {
       process.stdout.write(`${JSON.stringify({ session: presentSession(d.session), events: d.events.map(presentEvent) }, null, 2)}\n`);
       return;

@@ -334,13 +334,22 @@ describeLinuxHost('Linux sessions: sshd, sudo, su, snoopy, tlog → rsyslog (/de
     expect(su.map((e) => [e.kind, e.targetUser, e.link]), 'su in bob\'s session').toEqual([['privilege', 'cs-carol', 'strong']]);
   });
 
-  it("attaches dave's tlog recording to his ssh session, and it holds what he typed", () => {
+  it("attaches dave's tlog recording to his ssh session; it holds what he typed and replays what he saw", async () => {
     const dave = results.find((r) => r.name === 'dave-tlog')!;
     const d = sessionOf(dave)!;
     const chunks = d.events.filter((e) => e.kind === 'tty_io');
     expect(chunks.length).toBeGreaterThan(0);
     const typed = chunks.map((e) => (JSON.parse(e.raw.slice(e.raw.indexOf('{'))) as { in_txt: string }).in_txt).join('');
     for (const c of dave.commands.filter((x) => x.seenBy.includes('tlog'))) expect(typed).toContain(`${c.command}\n`);
+    // Replayed: the asciicast the CLI and the API give shows what dave saw, his echo's output included.
+    const { stdout } = await execFileP(process.execPath, [CLI, 'session', 'show', String(d.session.id), '--recording', '--data', server!.dataDir]);
+    const [header, ...frames] = stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as unknown);
+    expect(header).toMatchObject({ version: 2 });
+    const shown = (frames as [number, string, string][]).filter((f) => f[1] === 'o').map((f) => f[2]).join('');
+    const logged = chunks.map((e) => (JSON.parse(e.raw.slice(e.raw.indexOf('{'))) as { out_txt: string }).out_txt).join('');
+    expect(shown).toBe(logged);
+    expect(shown).toMatch(/\rhello-tlog\r\n/);
+    expect(await (await fetch(server!.url(`/api/v1/sessions/${d.session.id}/recording`))).text()).toBe(stdout);
   });
 
   it('serves the same sessions over the API as the CLI prints', async () => {

@@ -7,6 +7,7 @@ import type { SessionQuery } from '../../store/sqlite/session-reader.js';
 import type { SessionDetail } from '../../model/session-view.js';
 import type { Session } from '../../model/session.js';
 import { presentEvent, presentSession } from './presenter.js';
+import { sessionAsciicast } from './recording.js';
 import { sessionListQuerySchema } from './schema.js';
 
 export interface SessionSource {
@@ -32,5 +33,15 @@ export const sessionRoutes = (sessions: SessionSource) => async (app: FastifyIns
     const d = await sessions.get(Number(p.data.id));
     if (d === null) throw CS_ERR.notFound(`no session ${p.data.id}`);
     return { session: presentSession(d.session), events: d.events.map(presentEvent) };
+  });
+  app.get('/api/v1/sessions/:id/recording', async (req, reply) => {
+    const p = idParam.safeParse(req.params);
+    if (!p.success) throw CS_ERR.badRequest(problem(p.error));
+    const d = await sessions.get(Number(p.data.id));
+    if (d === null) throw CS_ERR.notFound(`no session ${p.data.id}`);
+    const cast = sessionAsciicast(d);
+    if (cast === null) throw CS_ERR.notFound(`session ${p.data.id} has no terminal recording`);
+    // Recorded terminal output is hostile: served as a download for a player, never as a page.
+    return reply.header('content-type', 'application/x-asciicast; charset=utf-8').header('content-disposition', `attachment; filename="session-${p.data.id}.cast"`).header('x-content-type-options', 'nosniff').send(cast);
   });
 };
