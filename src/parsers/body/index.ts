@@ -5,20 +5,26 @@ import type { Event } from '../../model/event.js';
 import type { BodyInput, BodyParser, BodyParserFactory, ParseOutcome } from './types.js';
 
 import { auditd } from './auditd/auditd.js';
+import { ciscoIos } from './cisco-ios/cisco-ios.js';
+import { junos } from './junos/junos.js';
 import { pam } from './pam/pam.js';
 import { snoopy } from './snoopy/snoopy.js';
 import { sshd } from './sshd/sshd.js';
 import { su } from './su/su.js';
 import { sudo } from './sudo/sudo.js';
+import { tacacs } from './tacacs/tacacs.js';
 import { systemdLogind } from './systemd-logind/systemd-logind.js';
 import { tlogRec } from './tlog-rec/tlog-rec.js';
 
 /** Claimers first (their `claims` runs on every record), then by program. One line per parser. */
 export const BODY_PARSERS: readonly BodyParserFactory[] = [
+  ciscoIos, // claims %FACILITY-SEV-MNEMONIC messages; before pam, as NX-OS sends `%AUTHPRIV-…: pam_…`
   pam, // claims pam_* lines under any program (sshd, sudo, su, login …)
   auditd, // claims raw audit.log records and audit records forwarded under any tag
   sudo, // claims untagged lines of sudo's own log file; by program: sudo
   tlogRec, // claims journald records carrying TLOG_REC; by program: tlog, tlog-rec, tlog-rec-session
+  junos, // claims UI_* and JunOS login-failure tags; by program: mgd, cli, file, chassisd
+  tacacs, // claims untagged tac_plus accounting records by shape; by program: tac_plus, tac_plus-ng
   sshd,
   snoopy,
   su,
