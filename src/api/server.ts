@@ -1,6 +1,8 @@
 // The HTTP face of the service: health and metrics today; the review UI and API join as scoped
 // plugins. Errors reach clients as { code, message } only; details go to the diagnostics log.
 import { openApiDocument } from './openapi.js';
+import { logRoutes } from './log/routes.js';
+import type { SqliteTlogStore } from '../store/sqlite/tlog-store.js';
 import { sessionRoutes, type SessionSource } from './sessions/routes.js';
 import Fastify from 'fastify';
 import type { Logger } from 'pino';
@@ -17,6 +19,7 @@ export interface ApiDeps {
   readonly health: () => HealthReport;
   readonly metricsText: () => string;
   readonly sessions?: SessionSource;
+  readonly tlog?: () => SqliteTlogStore;
   readonly version?: string;
 }
 
@@ -40,6 +43,7 @@ export const buildApi = (deps: ApiDeps) => {
   app.get('/metrics', async (_req, reply) =>
     reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8').header('cache-control', 'no-store').send(deps.metricsText()),
   );
+  if (deps.tlog !== undefined) void app.register(logRoutes(deps.tlog));
   if (deps.sessions !== undefined) {
     void app.register(sessionRoutes(deps.sessions));
     const doc = openApiDocument(deps.version ?? '0.0.0');

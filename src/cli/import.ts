@@ -9,7 +9,9 @@ import type { FormatHint } from '../pipeline/frame-batch.js';
 import { Ingest } from '../pipeline/ingest.js';
 import { ingestMetrics } from '../pipeline/metrics.js';
 import { importFile, type ImportProgress } from '../sources/file-import.js';
-import { openDerivedStore, prepareStore } from '../store/index.js';
+import { openDerivedStore, openTlogStore, prepareStore } from '../store/index.js';
+import { Checkpointer } from '../pipeline/checkpointer.js';
+import { loadOrCreateLogKey } from '../pipeline/log-key.js';
 import { BodyParsers } from '../parsers/body/index.js';
 import { BodyTally, bodyInput, Deriver } from '../pipeline/derive.js';
 import { tryDeriveLock } from '../pipeline/derive-lock.js';
@@ -70,6 +72,16 @@ export const runImport = async (files: string[], o: { config?: string; data?: st
   process.stdout.write(`imported ${parsed + unparsed} records: ${parsed} parsed, ${unparsed} unparsed\n`);
   reportBodyParsers(config.dataDir, ranges);
   deriveSessions(config.dataDir, config.sessions, tty);
+  if (ranges.length > 0) {
+    // A checkpoint covering what was imported (a running server also signs its own on its interval).
+    const store = openTlogStore(config.dataDir);
+    try {
+      const c = new Checkpointer(store, loadOrCreateLogKey(config.dataDir), systemClock).make();
+      if (c !== undefined) process.stdout.write(`tlog: checkpoint of ${c.size} entries signed\n`);
+    } finally {
+      store.close();
+    }
+  }
 };
 
 /** Which body parser read how many of the imported records: a regression in a parser shows here. */

@@ -7,6 +7,8 @@ import { FORMAT_HINTS } from '../pipeline/frame-batch.js';
 import { runImport } from './import.js';
 import { runRecords } from './records.js';
 import { runServe } from './serve.js';
+import { runVerify } from './verify.js';
+import { runCheckpoint } from './checkpoint.js';
 import { runSessionShow, runSessions, type SessionsOptions } from './sessions.js';
 
 // `countersign sessions | head`: a reader that stops early is not an error.
@@ -82,6 +84,23 @@ program
   .option('--json', 'print JSON { session, events } (shape: docs/cli.md)')
   .option('--recording', "print the session's terminal recording (tlog) as asciicast v2, for `asciinema play`")
   .action(async (id: string, o: { config?: string; data?: string; json?: boolean; recording?: boolean }) => runSessionShow(id, o));
+
+program
+  .command('verify')
+  .description('Check the data directory offline: every record against its leaf, the whole tree, every signed checkpoint, and the events and sessions against their records. Exit 0 intact, 1 not intact (the first mismatch is named), 2 could not run.')
+  .option('-c, --config <file>', 'YAML configuration file (for dataDir)')
+  .option('-d, --data <dir>', 'data directory (default ./data)')
+  .option('--checkpoint <file>', 'a checkpoint obtained elsewhere (saved earlier, or cosigned by a witness): prove the log still extends it')
+  .option('--key <vkey-or-file>', "the log's verifier key as you hold it (default: the data directory's tlog/log.vkey, which whoever controls the host can replace)")
+  .option('--json', 'print the report as JSON')
+  .action((o: { config?: string; data?: string; checkpoint?: string; key?: string; json?: boolean }) => runVerify(o));
+
+program
+  .command('checkpoint')
+  .description('Print the latest signed checkpoint (save it somewhere the log host cannot reach; verify --checkpoint uses it).')
+  .option('-c, --config <file>', 'YAML configuration file (for dataDir)')
+  .option('-d, --data <dir>', 'data directory (default ./data)')
+  .action(async (o: { config?: string; data?: string }) => runCheckpoint(o));
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof CsError) process.stderr.write(`countersign: ${e.message}\n`);

@@ -88,6 +88,12 @@ export const configSchema = z
           .describe('Zone of timestamps that carry none (RFC 3164, most network devices).'),
       })
       .prefault({}),
+    tlog: z
+      .strictObject({
+        checkpointIntervalSeconds: z.number().int().min(1).max(86_400).default(10)
+          .describe('How often a signed checkpoint of the tamper-evident log is made when it grew (one is also made at shutdown). Every checkpoint is kept.'),
+      })
+      .prefault({}),
     sessions: z
       .strictObject({
         idleTimeoutSeconds: z.number().int().min(1).default(43_200)

@@ -20,6 +20,7 @@ export const processBatch = (batch: SealedBatch, timezone: string): { records: N
   const counts: Record<string, number> = {};
   const buf = Buffer.from(batch.bytes.buffer, batch.bytes.byteOffset, batch.bytes.byteLength);
   const sha = Buffer.from(batch.sha256.buffer, batch.sha256.byteOffset, batch.sha256.byteLength);
+  const leaf = Buffer.from(batch.leaf.buffer, batch.leaf.byteOffset, batch.leaf.byteLength);
   for (let i = 0; i < batch.count; i++) {
     const off = batch.offsets[i]!;
     const raw = buf.subarray(off, off + batch.lengths[i]!);
@@ -39,7 +40,7 @@ export const processBatch = (batch: SealedBatch, timezone: string): { records: N
     }
     const key = statKey(conn.transport, reason ?? 'parsed');
     counts[key] = (counts[key] ?? 0) + 1;
-    records[i] = { receivedAt, conn, raw, rawSha256: sha.subarray(i * 32, i * 32 + 32), envelope, unparsedReason: reason };
+    records[i] = { receivedAt, conn, raw, rawSha256: sha.subarray(i * 32, i * 32 + 32), leafHash: leaf.subarray(i * 32, i * 32 + 32), envelope, unparsedReason: reason };
   }
   return { records, stats: { counts } };
 };

@@ -54,7 +54,7 @@ export class DeriveRunner {
     this.worker?.postMessage({ type: 'nudge' });
   }
 
-  /** Derives what is left, releases held multi-record events, and lets go of the lock. */
+  /** Releases held multi-record events and lets go of the lock; the rest is derived on the next start. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.retry !== null) clearTimeout(this.retry);

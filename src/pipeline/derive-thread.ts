@@ -57,8 +57,9 @@ port.on('message', (m: DeriveThreadMsg) => {
   }
   stopping = true;
   if (timer !== null) clearTimeout(timer);
+  // Not a catch-up: a backlog of millions would hold the shutdown for minutes. The cursor is durable and
+  // the next start resumes from it; what multi-record parsers hold is released now so it is not lost.
   try {
-    deriver.catchUp();
     deriver.finish();
     report();
   } catch (e) {

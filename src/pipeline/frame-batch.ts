@@ -2,6 +2,7 @@
 // batch of thousands of frames crosses threads as a few transferable buffers, not thousands of objects.
 import type { Transport } from '../model/record.js';
 import { hash } from 'node:crypto';
+import { recordLeafHash } from '../tlog/record-entry.js';
 import type { FrameFlag } from '../sources/framing/types.js';
 
 /** What `import --format` accepts: restricts which envelope parsers may claim a frame. */
@@ -34,6 +35,8 @@ export interface SealedBatch {
   readonly flags: Uint8Array;
   /** SHA-256 of each frame, 32 bytes each, computed as the frame is added. */
   readonly sha256: Uint8Array;
+  /** Each record's tlog leaf hash, 32 bytes each (tlog/record-entry.ts), computed with the SHA-256. */
+  readonly leaf: Uint8Array;
   readonly conns: readonly ConnMeta[];
 }
 
@@ -47,6 +50,7 @@ export class BatchBuilder {
   private conn: Uint32Array;
   private flags: Uint8Array;
   private sha256: Uint8Array;
+  private leaf: Uint8Array;
   private conns: ConnMeta[] = [];
   private connIndex = new Map<ConnMeta, number>();
 
@@ -61,6 +65,7 @@ export class BatchBuilder {
     this.conn = new Uint32Array(maxRecords);
     this.flags = new Uint8Array(maxRecords);
     this.sha256 = new Uint8Array(maxRecords * 32);
+    this.leaf = new Uint8Array(maxRecords * 32);
   }
 
   get count(): number {
@@ -96,7 +101,10 @@ export class BatchBuilder {
     this.flags[i] = flag;
     // Hashed here, on the thread that reads the sockets, to share the per-record work between
     // the two cores: this one frames and hashes, the writer thread parses and commits.
-    this.sha256.set(hash('sha256', frame, 'buffer') as unknown as Uint8Array, i * 32);
+    const sha = hash('sha256', frame, 'hex');
+    this.sha256.set(Buffer.from(sha, 'hex'), i * 32);
+    // The leaf too: the entry needs only what this thread knows (the seq is the leaf's index, not in it).
+    this.leaf.set(recordLeafHash({ receivedAt, transport: meta.transport, peer: meta.peer, peerIdentity: meta.peerIdentity, rawSha256: sha }), i * 32);
     this.used += len;
   }
 
@@ -113,6 +121,7 @@ export class BatchBuilder {
       conn: this.conn.slice(0, n),
       flags: this.flags.slice(0, n),
       sha256: this.sha256.slice(0, n * 32),
+      leaf: this.leaf.slice(0, n * 32),
       conns: this.conns,
     };
     this.bytes = Buffer.allocUnsafe(Math.max(this.initialBytes, Math.min(this.bytes.length, 8 << 20)));

@@ -5,7 +5,9 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import { buildApi, type HealthReport } from '../api/server.js';
 import { CS_ERR } from '../errors.js';
-import { openSessionReader, prepareStore } from '../store/index.js';
+import { openSessionReader, openTlogStore, prepareStore } from '../store/index.js';
+import { Checkpointer } from './checkpointer.js';
+import { loadOrCreateLogKey } from './log-key.js';
 import { startSyslogTcp } from '../sources/syslog-tcp.js';
 import { startSyslogTls } from '../sources/syslog-tls.js';
 import { startSyslogUdp } from '../sources/syslog-udp.js';
@@ -65,8 +67,16 @@ export const startService = async (config: Config, log: Logger, clock: Clock): P
       sources: sources.map((s) => ({ id: s.id, ...s.address })),
     };
   };
+  // The tree is appended by the writer; this connection signs checkpoints and serves proofs.
+  const logKey = loadOrCreateLogKey(config.dataDir);
+  log.info(
+    { verifierKey: logKey.verifierKey, keyFile: logKey.file, generated: logKey.generated },
+    logKey.generated ? 'tlog: generated the log signing key; give this verifier key to witnesses and reviewers' : 'tlog verifier key',
+  );
+  const tlogStore = openTlogStore(config.dataDir);
+  const checkpointer = new Checkpointer(tlogStore, logKey, clock);
   const sessionReader = openSessionReader(config.dataDir);
-  const api = buildApi({ log, health, metricsText: () => metrics.registry.render(), sessions: sessionReader, version: VERSION });
+  const api = buildApi({ log, health, metricsText: () => metrics.registry.render(), sessions: sessionReader, tlog: () => tlogStore, version: VERSION });
   api.addHook('onClose', async () => sessionReader.close());
   let web: { host: string; port: number };
   try {
@@ -93,10 +103,12 @@ export const startService = async (config: Config, log: Logger, clock: Clock): P
     await committer.close();
     await api.close();
     await derive.stop();
+    tlogStore.close();
     throw e;
   }
 
   derive.start();
+  checkpointer.start(config.tlog.checkpointIntervalSeconds * 1000, (e) => log.error({ err: String((e as Error)?.message ?? e) }, 'signing a checkpoint failed'));
   ingest.onCommitted(() => derive.nudge());
   for (const s of sources) log.info({ source: s.id, host: s.address.host, port: s.address.port, protocol: s.address.protocol }, 'listening');
   log.info({ source: 'web', host: web.host, port: web.port, url: `http://${web.host}:${web.port}/`, dataDir: config.dataDir }, 'listening');
@@ -111,8 +123,15 @@ export const startService = async (config: Config, log: Logger, clock: Clock): P
         await stopSources();
         await ingest.flush();
         await committer.close();
+        checkpointer.stop();
+        try {
+          checkpointer.make(); // the final state, so a verify after shutdown has a checkpoint covering everything
+        } catch (e) {
+          log.error({ err: String((e as Error)?.message ?? e) }, 'signing the final checkpoint failed');
+        }
         await derive.stop();
         await api.close();
+        tlogStore.close();
         const stored = ['udp', 'tcp', 'tls'].reduce(
           (n, t) => n + metrics.stored.get({ transport: t, kind: 'parsed' }) + metrics.stored.get({ transport: t, kind: 'unparsed' }),
           0,

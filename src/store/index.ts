@@ -5,6 +5,7 @@ import { SqliteRecordReader } from './sqlite/record-reader.js';
 import { SqliteRecordWriter } from './sqlite/record-writer.js';
 import { SqliteDerivedStore } from './sqlite/derived-store.js';
 import { SqliteSessionReader } from './sqlite/session-reader.js';
+import { SqliteTlogStore } from './sqlite/tlog-store.js';
 
 export type { RecordReader, RecordWriter, NewRecord, CounterDelta, AppendResult, StoreStats, RecordQuery, DerivedStore } from './types.js';
 export { storePath } from './sqlite/open.js';
@@ -21,7 +22,9 @@ export const prepareStore = async (dataDir: string): Promise<void> => {
 
 export const openWriter = (dataDir: string): SqliteRecordWriter => {
   const db = openSqlite(dataDir);
-  return new SqliteRecordWriter(db, kyselyOver(db));
+  const w = new SqliteRecordWriter(db, kyselyOver(db));
+  w.catchUpTree();
+  return w;
 };
 
 export const openReader = (dataDir: string, opts: { readonly?: boolean } = {}): SqliteRecordReader =>
@@ -34,3 +37,5 @@ export const openDerivedStore = (dataDir: string): SqliteDerivedStore => {
 };
 
 export const openSessionReader = (dataDir: string): SqliteSessionReader => new SqliteSessionReader(kyselyOver(openSqlite(dataDir, { readonly: true })));
+
+export const openTlogStore = (dataDir: string, opts: { readonly?: boolean } = {}): SqliteTlogStore => new SqliteTlogStore(openSqlite(dataDir, opts));

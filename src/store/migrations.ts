@@ -100,5 +100,33 @@ export const migrationsFor = (dialect: SqlDialectName): Record<string, Migration
           .execute();
       },
     },
+    '0003_tlog': {
+      async up(db: Kysely<unknown>) {
+        // The Merkle tree over the records (DESIGN §5), stored as C2SP tlog-tiles: tile (level, idx)
+        // holds up to 256 hashes of tree level 8·level. The right-edge frontier makes appends O(log n).
+        await db.schema
+          .createTable('tlog_tiles')
+          .addColumn('level', 'integer', (c) => c.notNull())
+          .addColumn('idx', 'bigint', (c) => c.notNull())
+          .addColumn('data', binary, (c) => c.notNull())
+          .addPrimaryKeyConstraint('tlog_tiles_pk', ['level', 'idx'])
+          .execute();
+        await db.schema
+          .createTable('tlog_state')
+          .addColumn('id', 'integer', (c) => c.primaryKey())
+          .addColumn('size', 'bigint', (c) => c.notNull())
+          .addColumn('frontier', binary, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('tlog_checkpoints')
+          .addColumn('id', 'integer', (c) => (dialect === 'postgres' ? c.primaryKey().generatedAlwaysAsIdentity() : c.primaryKey().autoIncrement()))
+          .addColumn('size', 'bigint', (c) => c.notNull())
+          .addColumn('root', binary, (c) => c.notNull())
+          .addColumn('note', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('tlog_checkpoints_size').on('tlog_checkpoints').column('size').execute();
+      },
+    },
   };
 };

@@ -89,7 +89,34 @@ export interface BodyCountersTable {
   count: number;
 }
 
+/** One C2SP tile: up to 256 hashes of tree level 8 × level, 32 bytes each. */
+export interface TlogTilesTable {
+  level: number;
+  idx: number;
+  data: Uint8Array;
+}
+
+/** The tree's size and right-edge frontier (tlog/frontier.ts encoding); one row, id 1. */
+export interface TlogStateTable {
+  id: number;
+  size: number;
+  frontier: Uint8Array;
+}
+
+/** Every signed checkpoint ever made, kept. */
+export interface TlogCheckpointsTable {
+  id: Generated<number>;
+  size: number;
+  root: Uint8Array;
+  /** The C2SP signed note: checkpoint body and signature lines. */
+  note: string;
+  created_at: number;
+}
+
 export interface Database {
+  tlog_tiles: TlogTilesTable;
+  tlog_state: TlogStateTable;
+  tlog_checkpoints: TlogCheckpointsTable;
   events: EventsTable;
   sessions: SessionsTable;
   body_counters: BodyCountersTable;

@@ -19,6 +19,8 @@ export interface NewRecord {
   readonly conn: ConnRef;
   readonly raw: Uint8Array;
   readonly rawSha256: Uint8Array;
+  /** The record's tlog leaf hash (tlog/record-entry.ts); computed by the writer when absent. */
+  readonly leafHash?: Uint8Array;
   readonly envelope: Envelope | null;
   readonly unparsedReason: UnparsedReason | null;
 }

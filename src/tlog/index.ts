@@ -45,4 +45,4 @@ export { KEY_ERROR_TYPES, SIGNATURE_TYPES, type KeyError, type KeyPair, type Not
 export { MAX_NOTE_SIGNATURES, NOTE_ERROR_TYPES, type NoteError, type NoteSignature, type OpenedNote, formatSignatureLine, openNote, parseNote, signNote } from './note.js';
 export { CHECKPOINT_ERROR_TYPES, ROOT_HASH_SIZE, type Checkpoint, type CheckpointError, type OpenedCheckpoint, formatCheckpoint, openCheckpoint, parseCheckpoint } from './checkpoint.js';
 export { COSIGNATURE_ERROR_TYPES, type Cosigner, type CosignatureVerifier, cosignatureTimestamp, cosignatureVerifier, cosigner, verifyCosignature } from './cosignature.js';
-export { recordEntryJson } from './record-entry.js';
+export { recordEntryJson, recordLeafHash } from './record-entry.js';

@@ -6,6 +6,15 @@ import type { Kysely } from 'kysely';
 import { BUNDLE_MAX, BundleEncoder, type BundleRecord } from '../record-bundle.js';
 import type { AppendResult, ConnRef, CounterDelta, NewRecord, RecordWriter } from '../types.js';
 import type { Database } from '../schema.js';
+import { recordLeafHash } from '../../tlog/record-entry.js';
+import { decodeBundle } from '../record-bundle.js';
+import { SqliteTlogAppender } from './tlog-appender.js';
+
+const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+
+/** A record's leaf, from the fields its entry commits to (the same computation `verify` repeats). */
+export const leafOf = (receivedAt: number, c: { transport: string; peer: string; peerIdentity: string | null }, rawSha256: Uint8Array): Uint8Array =>
+  recordLeafHash({ receivedAt, transport: c.transport, peer: c.peer, peerIdentity: c.peerIdentity, rawSha256: hex(rawSha256) });
 
 export class SqliteRecordWriter implements RecordWriter {
   private readonly insertBundle: BetterSqlite3.Statement;
@@ -19,6 +28,7 @@ export class SqliteRecordWriter implements RecordWriter {
   /** Keys first recorded in the transaction under way: forgotten again if it rolls back. */
   private readonly connIdsInTx: number[] = [];
   private readonly tx: BetterSqlite3.Transaction<(records: readonly NewRecord[], counters: readonly CounterDelta[]) => AppendResult>;
+  private readonly tlog: SqliteTlogAppender;
 
   constructor(private readonly db: BetterSqlite3.Database, k: Kysely<Database>) {
     this.insertBundle = db.prepare(k.insertInto('record_bundles').values({ first_seq: 0, count: 0, data: new Uint8Array() }).compile().sql);
@@ -32,14 +42,18 @@ export class SqliteRecordWriter implements RecordWriter {
         .compile().sql,
     );
     this.nextSeq = db.prepare(k.selectFrom('record_bundles').select((eb) => eb.fn.max(eb('first_seq', '+', eb.ref('count'))).as('n')).compile().sql).pluck();
+    this.tlog = new SqliteTlogAppender(db);
     this.tx = db.transaction((records: readonly NewRecord[], counters: readonly CounterDelta[]) => {
       const firstSeq = (this.nextSeq.get() as number | null) ?? 0;
       const rows: BundleRecord[] = new Array(records.length);
+      const leaves: Uint8Array[] = new Array(records.length);
       for (let i = 0; i < records.length; i++) {
         const r = records[i]!;
         rows[i] = { receivedAt: r.receivedAt, connId: this.connId(r.conn, r.receivedAt), raw: r.raw, rawSha256: r.rawSha256, envelope: r.envelope, unparsedReason: r.unparsedReason };
+        leaves[i] = r.leafHash ?? leafOf(r.receivedAt, r.conn, r.rawSha256);
         if (r.unparsedReason !== null) this.insertUnparsed.run(firstSeq + i, r.unparsedReason);
       }
+      this.tlog.append(firstSeq, leaves);
       for (let i = 0; i < rows.length; i += BUNDLE_MAX) {
         const to = Math.min(rows.length, i + BUNDLE_MAX);
         this.insertBundle.run(firstSeq + i, to - i, this.encoder.encode(rows, i, to));
@@ -63,11 +77,50 @@ export class SqliteRecordWriter implements RecordWriter {
   appendSync(records: readonly NewRecord[], counters: readonly CounterDelta[] = []): AppendResult {
     this.connIdsInTx.length = 0;
     try {
-      return this.tx.immediate(records, counters);
+      const r = this.tx.immediate(records, counters);
+      this.tlog.committed();
+      return r;
     } catch (e) {
       for (const k of this.connIdsInTx) this.connIds.delete(k);
+      this.tlog.rolledBack();
       throw e;
     }
+  }
+
+  /**
+   * A store written before the tlog existed (or by an older version) holds records the tree lacks:
+   * their leaves are computed from what is stored and appended, in order, before anything new.
+   */
+  catchUpTree(): number {
+    const next = (this.nextSeq.get() as number | null) ?? 0;
+    let from = this.tlog.size;
+    if (from >= next) return 0;
+    const bundles = this.db.prepare('SELECT first_seq, count, data FROM record_bundles WHERE first_seq + count > ? ORDER BY first_seq LIMIT 64');
+    const conn = this.db.prepare('SELECT transport, peer, peer_identity AS peerIdentity FROM connections WHERE id = ?');
+    const conns = new Map<number, { transport: string; peer: string; peerIdentity: string | null }>();
+    const start = from;
+    while (from < next) {
+      const rows = bundles.all(from - 1) as { first_seq: number; count: number; data: Uint8Array }[];
+      if (rows.length === 0) break;
+      const leaves: Uint8Array[] = [];
+      for (const b of rows) {
+        decodeBundle(b.data).forEach((r, i) => {
+          if (b.first_seq + i < from) return;
+          let c = conns.get(r.connId);
+          if (c === undefined) conns.set(r.connId, (c = conn.get(r.connId) as { transport: string; peer: string; peerIdentity: string | null }));
+          leaves.push(leafOf(r.receivedAt, c, r.rawSha256));
+        });
+      }
+      try {
+        this.db.transaction(() => this.tlog.append(from, leaves)).immediate();
+        this.tlog.committed();
+      } catch (e) {
+        this.tlog.rolledBack();
+        throw e;
+      }
+      from += leaves.length;
+    }
+    return from - start;
   }
 
   append(records: readonly NewRecord[], counters: readonly CounterDelta[] = []): Promise<AppendResult> {

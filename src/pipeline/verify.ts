@@ -1,0 +1,246 @@
+// `countersign verify`, as a library: recomputes every record's SHA-256 and leaf, the whole tree, every
+// checkpoint's signature and root, an outside checkpoint if given, and checks the derived tables
+// (events, sessions) against what the records say. Reads only; names the first thing that does not match.
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Event } from '../model/event.js';
+import { BodyParsers } from '../parsers/body/index.js';
+import { decodeBundle } from '../store/record-bundle.js';
+import { openSqlite } from '../store/sqlite/open.js';
+import { leafOf } from '../store/sqlite/record-writer.js';
+import { appendLeaves, EMPTY_FRONTIER, frontierRoot, hashesEqual, openCheckpoint, ed25519Verifier, type Frontier, type NoteVerifier } from '../tlog/index.js';
+import { logVerifierKeyFile } from './log-key.js';
+
+export const PROBLEM_KINDS = ['seq-gap', 'record-bytes', 'leaf', 'tree', 'checkpoint', 'outside-checkpoint', 'event', 'session'] as const;
+export type ProblemKind = (typeof PROBLEM_KINDS)[number];
+
+export interface Problem {
+  readonly kind: ProblemKind;
+  /** What does not match: "record 123", "checkpoint 7 (size 5000)", "event 42", "session 17". */
+  readonly at: string;
+  readonly message: string;
+}
+
+export interface VerifyReport {
+  readonly entries: number;
+  readonly checkpoints: number;
+  readonly events: number;
+  readonly sessions: number;
+  readonly problems: readonly Problem[];
+}
+
+export interface VerifyOptions {
+  /** A checkpoint note obtained elsewhere (saved by a colleague, cosigned by a witness). */
+  readonly checkpointFile?: string;
+  /** The log's verifier key as the operator holds it; default: the one in the data directory. */
+  readonly verifierKey?: string;
+  readonly onProgress?: (entries: number) => void;
+  /** Stop collecting after this many problems (the first is what matters). */
+  readonly maxProblems?: number;
+}
+
+const sha256 = (b: Uint8Array): Buffer => createHash('sha256').update(b).digest();
+
+export const verifyStore = (dataDir: string, opts: VerifyOptions = {}): VerifyReport => {
+  const db = openSqlite(dataDir, { readonly: true });
+  try {
+    return new Verifier(db, dataDir, opts).run();
+  } finally {
+    db.close();
+  }
+};
+
+class Verifier {
+  private readonly problems: Problem[] = [];
+  private readonly max: number;
+  constructor(
+    private readonly db: BetterSqlite3.Database,
+    private readonly dataDir: string,
+    private readonly opts: VerifyOptions,
+  ) {
+    this.max = opts.maxProblems ?? 100;
+  }
+
+  private problem(kind: ProblemKind, at: string, message: string): void {
+    if (this.problems.length < this.max) this.problems.push({ kind, at, message });
+  }
+
+  run(): VerifyReport {
+    const verifier = this.verifier();
+    const checkpoints = this.db.prepare('SELECT id, size, root, note FROM tlog_checkpoints ORDER BY id').all() as { id: number; size: number; root: Uint8Array; note: string }[];
+    const outside = this.outsideCheckpoint(verifier);
+    const wanted = new Set<number>([...checkpoints.map((c) => c.size), ...(outside ? [outside.size] : [])]);
+    const roots = new Map<number, Uint8Array>();
+    let frontier: Frontier = EMPTY_FRONTIER;
+    if (wanted.has(0)) roots.set(0, frontierRoot(frontier));
+
+    // Records → leaves → the tree, in seq order; compared with the stored level-0 tiles.
+    const conns = new Map<number, { transport: string; peer: string; peerIdentity: string | null }>();
+    const connStmt = this.db.prepare('SELECT transport, peer, peer_identity AS peerIdentity FROM connections WHERE id = ?');
+    const tileStmt = this.db.prepare('SELECT data FROM tlog_tiles WHERE level = 0 AND idx = ?').pluck();
+    let tile: { idx: number; data: Uint8Array | undefined } = { idx: -1, data: undefined };
+    let next = 0;
+    for (const b of this.db.prepare('SELECT first_seq, count, data FROM record_bundles ORDER BY first_seq').iterate() as Iterable<{ first_seq: number; count: number; data: Uint8Array }>) {
+      if (b.first_seq !== next) this.problem('seq-gap', `record ${next}`, b.first_seq > next ? `records ${next}…${b.first_seq - 1} are missing` : `records from ${b.first_seq} are stored twice`);
+      let recs;
+      try {
+        recs = decodeBundle(b.data);
+      } catch (e) {
+        this.problem('record-bytes', `records ${b.first_seq}…${b.first_seq + b.count - 1}`, `the stored bundle is damaged: ${(e as Error).message}`);
+        next = b.first_seq + b.count;
+        continue;
+      }
+      if (recs.length !== b.count) this.problem('record-bytes', `record ${b.first_seq}`, `bundle says ${b.count} records, holds ${recs.length}`);
+      const leaves: Uint8Array[] = [];
+      recs.forEach((r, i) => {
+        const seq = b.first_seq + i;
+        if (!hashesEqual(sha256(r.raw), r.rawSha256)) this.problem('record-bytes', `record ${seq}`, 'its bytes do not match their SHA-256 (the record was changed)');
+        let c = conns.get(r.connId);
+        if (c === undefined) {
+          c = connStmt.get(r.connId) as typeof c;
+          if (c === undefined) {
+            this.problem('leaf', `record ${seq}`, `its connection ${r.connId} is missing`);
+            c = { transport: '?', peer: '?', peerIdentity: null };
+          }
+          conns.set(r.connId, c);
+        }
+        const leaf = leafOf(r.receivedAt, c, r.rawSha256);
+        const idx = Math.floor(seq / 256);
+        if (tile.idx !== idx) tile = { idx, data: tileStmt.get(idx) as Uint8Array | undefined };
+        const off = (seq % 256) * 32;
+        const stored = tile.data !== undefined && tile.data.length >= off + 32 ? tile.data.subarray(off, off + 32) : undefined;
+        if (stored === undefined) this.problem('tree', `record ${seq}`, 'the tree has no leaf for it');
+        else if (!hashesEqual(stored, leaf)) this.problem('leaf', `record ${seq}`, 'its entry (receipt, sender, SHA-256) does not match the leaf in the tree');
+        leaves.push(leaf);
+      });
+      for (const leaf of leaves) {
+        const a = appendLeaves(frontier, [leaf]);
+        if (!a.ok) throw new Error(a.error.message);
+        frontier = a.value.frontier;
+        if (wanted.has(frontier.size)) roots.set(frontier.size, frontierRoot(frontier));
+      }
+      next = b.first_seq + b.count;
+      this.opts.onProgress?.(next);
+    }
+    const entries = frontier.size;
+
+    // The stored tree head must be the one recomputed.
+    const state = this.db.prepare('SELECT size FROM tlog_state WHERE id = 1').pluck().get() as number | undefined;
+    if ((state ?? 0) !== entries) this.problem('tree', 'tree state', `the stored tree has ${state ?? 0} entries, the records ${entries}`);
+
+    for (const c of checkpoints) {
+      const at = `checkpoint ${c.id} (size ${c.size})`;
+      const opened = verifier === null ? null : openCheckpoint(c.note, verifier);
+      if (opened !== null && !opened.ok) {
+        this.problem('checkpoint', at, `its signature does not verify: ${opened.error.message}`);
+        continue;
+      }
+      const root = roots.get(c.size);
+      if (root === undefined) this.problem('checkpoint', at, `it covers ${c.size} entries; the records hold ${entries}`);
+      else if (opened !== null && !hashesEqual(opened.value.checkpoint.rootHash, root)) this.problem('checkpoint', at, 'the records no longer give the root it signed: history was changed');
+      else if (!hashesEqual(c.root, root)) this.problem('checkpoint', at, 'its stored root differs from the recomputed one');
+    }
+    if (outside) {
+      const root = roots.get(outside.size);
+      if (root === undefined) this.problem('outside-checkpoint', `checkpoint of size ${outside.size}`, `the log holds only ${entries} entries: it was rolled back or cut`);
+      else if (!hashesEqual(root, outside.root)) this.problem('outside-checkpoint', `checkpoint of size ${outside.size}`, 'the current log is not an extension of it: history was rewritten');
+    }
+
+    const { events, sessions } = this.derived(entries);
+    return { entries, checkpoints: checkpoints.length, events, sessions, problems: this.problems };
+  }
+
+  private verifier(): NoteVerifier | null {
+    let vkey = this.opts.verifierKey;
+    if (vkey === undefined) {
+      try {
+        vkey = readFileSync(logVerifierKeyFile(this.dataDir), 'utf8').trim();
+      } catch {
+        return null;
+      }
+    }
+    const v = ed25519Verifier(vkey.trim());
+    if (!v.ok) throw new Error(`not a verifier key: ${v.error.message}`);
+    return v.value;
+  }
+
+  private outsideCheckpoint(verifier: NoteVerifier | null): { size: number; root: Uint8Array } | null {
+    if (this.opts.checkpointFile === undefined) return null;
+    if (verifier === null) throw new Error('no verifier key to check the outside checkpoint with (give --key)');
+    const note = readFileSync(this.opts.checkpointFile, 'utf8');
+    const o = openCheckpoint(note, verifier);
+    if (!o.ok) throw new Error(`${this.opts.checkpointFile}: not a checkpoint signed by this log's key: ${o.error.message}`);
+    return { size: o.value.checkpoint.size, root: o.value.checkpoint.rootHash };
+  }
+
+  /**
+   * Events must be what the body parsers read in their records today; sessions must agree with their
+   * events (host, login user, counts, start). Multi-record (auditd) events are checked for their columns only.
+   */
+  private derived(entries: number): { events: number; sessions: number } {
+    const parsers = new BodyParsers();
+    const bundle = this.db.prepare('SELECT first_seq, data FROM record_bundles WHERE first_seq <= ? ORDER BY first_seq DESC LIMIT 1');
+    let cache: { first: number; recs: ReturnType<typeof decodeBundle> } | null = null;
+    const recordAt = (seq: number) => {
+      if (cache === null || seq < cache.first || seq >= cache.first + cache.recs.length) {
+        const b = bundle.get(seq) as { first_seq: number; data: Uint8Array } | undefined;
+        if (b === undefined) return undefined;
+        cache = { first: b.first_seq, recs: decodeBundle(b.data) };
+      }
+      return cache.recs[seq - cache.first];
+    };
+    let events = 0;
+    for (const row of this.db.prepare('SELECT id, seq, time, host, kind, user, target_user, command, parser, session_id, data FROM events ORDER BY id').iterate() as Iterable<{
+      id: number; seq: number; time: number; host: string; kind: string; user: string | null; target_user: string | null; command: string | null; parser: string; session_id: number | null; data: string;
+    }>) {
+      events++;
+      const at = `event ${row.id} (record ${row.seq})`;
+      let e: Event;
+      try {
+        e = JSON.parse(row.data) as Event;
+      } catch {
+        this.problem('event', at, 'its stored event is not JSON');
+        continue;
+      }
+      if (row.seq >= entries) {
+        this.problem('event', at, 'it names a record the log does not hold');
+        continue;
+      }
+      const cols: [string, unknown, unknown][] = [
+        ['seq', row.seq, e.seq], ['time', row.time, e.time], ['host', row.host, e.host], ['kind', row.kind, e.kind],
+        ['user', row.user, e.user ?? null], ['target_user', row.target_user, e.targetUser ?? null], ['command', row.command, e.command ?? null], ['parser', row.parser, e.parser],
+      ];
+      for (const [name, stored, inData] of cols) if (stored !== inData) this.problem('event', at, `its ${name} column (${JSON.stringify(stored)}) differs from its event (${JSON.stringify(inData)})`);
+      if (e.seqs !== undefined && e.seqs.length > 1) continue; // assembled from several records: columns checked above
+      const r = recordAt(row.seq);
+      if (r === undefined || r.envelope === null) {
+        this.problem('event', at, 'its record has no envelope to read it from');
+        continue;
+      }
+      const d = parsers.parse({ seq: row.seq, time: r.envelope.time ?? r.receivedAt, host: e.host, envelope: r.envelope });
+      const again = d.outcome.kind === 'events' ? d.outcome.events : [];
+      if (e.kind !== 'unparsed' && !again.some((x) => JSON.stringify(x) === JSON.stringify(e))) this.problem('event', at, `its record does not say this (stored ${e.kind} ${JSON.stringify(e.command ?? e.user ?? '')})`);
+    }
+
+    let sessions = 0;
+    const agg = this.db.prepare(`SELECT count(*) AS n, min(time) AS first,
+        sum(CASE WHEN command IS NOT NULL AND kind IN ('command','privilege') THEN 1 ELSE 0 END) AS commands,
+        count(DISTINCT host) AS hosts, max(host) AS host FROM events WHERE session_id = ?`);
+    const login = this.db.prepare("SELECT user FROM events WHERE session_id = ? AND kind = 'login' AND user IS NOT NULL ORDER BY seq, id LIMIT 1").pluck();
+    for (const s of this.db.prepare('SELECT id, host, user, started_at, event_count, command_count FROM sessions ORDER BY id').iterate() as Iterable<{
+      id: number; host: string; user: string | null; started_at: number; event_count: number; command_count: number;
+    }>) {
+      sessions++;
+      const at = `session ${s.id}`;
+      const a = agg.get(s.id) as { n: number; first: number | null; commands: number | null; hosts: number; host: string | null };
+      if (a.n !== s.event_count) this.problem('session', at, `it counts ${s.event_count} events, ${a.n} are attributed to it`);
+      if ((a.commands ?? 0) !== s.command_count) this.problem('session', at, `it counts ${s.command_count} commands, its events hold ${a.commands ?? 0}`);
+      if (a.n > 0 && (a.hosts !== 1 || a.host !== s.host)) this.problem('session', at, `its host ${JSON.stringify(s.host)} is not its events' host`);
+      if (a.first !== null && a.first < s.started_at) this.problem('session', at, 'it starts after its first event');
+      const u = login.get(s.id) as string | undefined;
+      if (u !== undefined && u !== s.user) this.problem('session', at, `its user ${JSON.stringify(s.user)} is not the one who logged in (${JSON.stringify(u)})`);
+    }
+    return { events, sessions };
+  }
+}
