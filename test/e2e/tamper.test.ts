@@ -1,0 +1,215 @@
+// The tamper suite (issue: tamper-evident log): a real data directory made by the real CLI from real
+// logs, then changed the ways someone with write access to the host could change it. `countersign
+// verify` must catch each one and name it; a rollback and a rebuild with a new key are caught by a
+// checkpoint saved outside the host. Each case works on its own copy of the directory.
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeBundle } from '../../src/store/record-bundle.js';
+import { CLI, REPO, tempDir } from './helpers/countersign.js';
+
+const execFileP = promisify(execFile);
+const SSH = join(REPO, 'src/parsers/body/sshd/testdata/OpenSSH_2k.log');
+const SESSIONS = join(REPO, 'test/fixtures/real/linux-sessions/debian12-ssh-sudo-su-snoopy-tlog.rfc3164.log');
+
+interface Report {
+  entries: number;
+  checkpoints: number;
+  problems: { kind: string; at: string; message: string }[];
+}
+
+const run = async (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
+  try {
+    const { stdout, stderr } = await execFileP(process.execPath, [CLI, ...args], { timeout: 120_000, maxBuffer: 64 << 20 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const x = e as { code?: number; stdout?: string; stderr?: string };
+    return { code: x.code ?? -1, stdout: x.stdout ?? '', stderr: x.stderr ?? '' };
+  }
+};
+
+const verify = async (data: string, extra: string[] = []): Promise<{ code: number; report: Report }> => {
+  const r = await run(['verify', '--json', '--data', data, ...extra]);
+  if (r.code === 2) throw new Error(`verify could not run: ${r.stderr}`);
+  return { code: r.code, report: JSON.parse(r.stdout) as Report };
+};
+
+const dirs: string[] = [];
+let base = '';
+let early = ''; // a copy of the directory taken between the two imports
+let saved = ''; // a checkpoint saved outside the host after the second import
+let vkey = '';
+
+const copy = (): string => {
+  const d = tempDir('tamper-case');
+  dirs.push(d);
+  rmSync(d, { recursive: true });
+  cpSync(base, d, { recursive: true });
+  return d;
+};
+const sql = (d: string, f: (db: BetterSqlite3.Database) => void): void => {
+  const db = new BetterSqlite3(join(d, 'countersign.db'));
+  try {
+    f(db);
+  } finally {
+    db.close();
+  }
+};
+
+beforeAll(async () => {
+  base = tempDir('tamper-base');
+  dirs.push(base);
+  for (const f of [SSH, SESSIONS]) {
+    const r = await run(['import', '--data', base, f]);
+    expect(r.code, r.stderr).toBe(0);
+    if (f === SSH) {
+      early = tempDir('tamper-early');
+      dirs.push(early);
+      rmSync(early, { recursive: true });
+      cpSync(base, early, { recursive: true });
+    }
+  }
+  const c = await run(['checkpoint', '--data', base]);
+  expect(c.code, c.stderr).toBe(0);
+  saved = join(tempDir('tamper-saved'), 'checkpoint.txt');
+  dirs.push(join(saved, '..'));
+  writeFileSync(saved, c.stdout);
+  vkey = readFileSync(join(base, 'tlog', 'log.vkey'), 'utf8').trim();
+}, 180_000);
+
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe('countersign verify catches tampering', () => {
+  it('passes an untouched directory, and extends the saved checkpoint', async () => {
+    const { code, report } = await verify(base, ['--checkpoint', saved, '--key', vkey]);
+    expect(report.problems).toEqual([]);
+    expect(code).toBe(0);
+    expect(report.entries).toBe(2133);
+    expect(report.checkpoints).toBeGreaterThanOrEqual(2);
+  });
+
+  it('one byte of a stored record changed', async () => {
+    const d = copy();
+    let seq = -1;
+    sql(d, (db) => {
+      const b = db.prepare('SELECT first_seq, data FROM record_bundles ORDER BY first_seq LIMIT 1 OFFSET 2').get() as { first_seq: number; data: Uint8Array };
+      const recs = decodeBundle(b.data);
+      const i = 37;
+      seq = b.first_seq + i;
+      const data = Buffer.from(b.data);
+      const raw = Buffer.from(recs[i]!.raw);
+      const at = data.indexOf(raw) + raw.indexOf('sshd');
+      expect(at).toBeGreaterThan(0);
+      data[at] = 'S'.charCodeAt(0); // "sshd" → "Sshd": one byte
+      db.prepare('UPDATE record_bundles SET data = ? WHERE first_seq = ?').run(data, b.first_seq);
+    });
+    const { code, report } = await verify(d);
+    expect(code).toBe(1);
+    expect(report.problems[0]).toMatchObject({ kind: 'record-bytes', at: `record ${seq}` });
+  });
+
+  it('a row deleted', async () => {
+    const d = copy();
+    sql(d, (db) => db.prepare('DELETE FROM record_bundles WHERE first_seq = 256').run());
+    const { code, report } = await verify(d);
+    expect(code).toBe(1);
+    expect(report.problems[0]).toMatchObject({ kind: 'seq-gap', at: 'record 256' });
+  });
+
+  it('a row inserted', async () => {
+    const d = copy();
+    sql(d, (db) => {
+      const b = db.prepare('SELECT data, count FROM record_bundles WHERE first_seq = 0').get() as { data: Uint8Array; count: number };
+      db.prepare('INSERT INTO record_bundles (first_seq, count, data) VALUES (?, ?, ?)').run(2133, b.count, b.data);
+    });
+    const { code, report } = await verify(d);
+    expect(code).toBe(1);
+    expect(report.problems[0]).toMatchObject({ kind: 'tree', at: 'record 2133' });
+  });
+
+  it('two rows swapped', async () => {
+    const d = copy();
+    sql(d, (db) => {
+      const a = db.prepare('SELECT data FROM record_bundles WHERE first_seq = 256').pluck().get() as Uint8Array;
+      const b = db.prepare('SELECT data FROM record_bundles WHERE first_seq = 512').pluck().get() as Uint8Array;
+      db.prepare('UPDATE record_bundles SET data = ? WHERE first_seq = ?').run(b, 256);
+      db.prepare('UPDATE record_bundles SET data = ? WHERE first_seq = ?').run(a, 512);
+    });
+    const { code, report } = await verify(d);
+    expect(code).toBe(1);
+    expect(report.problems[0]).toMatchObject({ kind: 'leaf', at: 'record 256' });
+  });
+
+  it("an event's command text edited (column and stored event alike)", async () => {
+    const d = copy();
+    let id = 0;
+    sql(d, (db) => {
+      id = db.prepare("SELECT id FROM events WHERE parser = 'snoopy@1' ORDER BY id LIMIT 1").pluck().get() as number;
+      db.prepare("UPDATE events SET command = 'true', data = json_set(data, '$.command', 'true') WHERE id = ?").run(id);
+    });
+    const { code, report } = await verify(d);
+    expect(code).toBe(1);
+    expect(report.problems[0]!.kind).toBe('event');
+    expect(report.problems[0]!.at).toMatch(new RegExp(`^event ${id} `));
+  });
+
+  it("a session's user edited", async () => {
+    const d = copy();
+    let id = 0;
+    sql(d, (db) => {
+      id = db.prepare("SELECT id FROM sessions WHERE user = 'cs-alice' ORDER BY id LIMIT 1").pluck().get() as number;
+      db.prepare("UPDATE sessions SET user = 'cs-mallory' WHERE id = ?").run(id);
+    });
+    const { code, report } = await verify(d);
+    expect(code).toBe(1);
+    expect(report.problems[0]).toMatchObject({ kind: 'session', at: `session ${id}` });
+  });
+
+  it('the whole directory rolled back to an earlier copy: caught by the saved checkpoint', async () => {
+    const self = await verify(early);
+    expect(self.code).toBe(0); // on its own, a rolled-back copy looks intact: why checkpoints must leave the host
+    expect(self.report.entries).toBe(2000);
+    const { code, report } = await verify(early, ['--checkpoint', saved, '--key', vkey]);
+    expect(code).toBe(1);
+    expect(report.problems[0]).toMatchObject({ kind: 'outside-checkpoint' });
+    expect(report.problems[0]!.message).toMatch(/rolled back or cut/);
+  });
+
+  it('a record changed and the tree rebuilt from scratch with a new key: caught by the saved checkpoint', async () => {
+    const d = copy();
+    sql(d, (db) => {
+      const b = db.prepare('SELECT first_seq, data FROM record_bundles WHERE first_seq = 0').get() as { first_seq: number; data: Uint8Array };
+      const data = Buffer.from(b.data);
+      const at = data.indexOf('Failed password');
+      data.write('Failed passwurd', at);
+      // The forger keeps the record consistent with itself: a new SHA-256 for the changed bytes.
+      const recs = decodeBundle(b.data);
+      const i = recs.findIndex((r) => Buffer.from(r.raw).includes('Failed password'));
+      const raw = Buffer.from(recs[i]!.raw);
+      const changed = Buffer.from(raw.toString('latin1').replace('Failed password', 'Failed passwurd'), 'latin1');
+      const oldSha = data.indexOf(Buffer.from(recs[i]!.rawSha256));
+      Buffer.from(createHash('sha256').update(changed).digest()).copy(data, oldSha);
+      db.prepare('UPDATE record_bundles SET data = ? WHERE first_seq = 0').run(data);
+      db.exec('DELETE FROM tlog_tiles; DELETE FROM tlog_state; DELETE FROM tlog_checkpoints;');
+    });
+    unlinkSync(join(d, 'tlog', 'log.key'));
+    unlinkSync(join(d, 'tlog', 'log.vkey'));
+    const empty = join(d, '..', 'empty.log');
+    writeFileSync(empty, '');
+    expect((await run(['import', '--data', d, empty])).code).toBe(0); // the writer rebuilds the tree from the records
+    expect((await run(['checkpoint', '--data', d])).code).toBe(0); // signed with a brand-new key
+    expect((await verify(d)).code).toBe(0); // consistent with itself
+    const { code, report } = await verify(d, ['--checkpoint', saved, '--key', vkey]);
+    expect(code).toBe(1);
+    const kinds = report.problems.map((p) => p.kind);
+    expect(kinds).toContain('checkpoint'); // its checkpoints are not signed by the key the reviewers hold
+    expect(kinds).toContain('outside-checkpoint'); // and the saved checkpoint's root is not this log's
+  });
+});
+
