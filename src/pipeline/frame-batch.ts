@@ -2,7 +2,11 @@
 // batch of thousands of frames crosses threads as a few transferable buffers, not thousands of objects.
 import type { Transport } from '../model/record.js';
 import { hash } from 'node:crypto';
-import { recordLeafHash } from '../tlog/record-entry.js';
+import { leafHash } from '../tlog/hash.js';
+import { recordEntryFromParts, recordEntryParts, type RecordEntryParts } from '../tlog/record-entry.js';
+
+/** Per sender, the entry's fixed parts (ConnMeta objects live as long as their connection). */
+const entryParts = new WeakMap<ConnMeta, RecordEntryParts>();
 import type { FrameFlag } from '../sources/framing/types.js';
 
 /** What `import --format` accepts: restricts which envelope parsers may claim a frame. */
@@ -104,7 +108,9 @@ export class BatchBuilder {
     const sha = hash('sha256', frame, 'hex');
     this.sha256.set(Buffer.from(sha, 'hex'), i * 32);
     // The leaf too: the entry needs only what this thread knows (the seq is the leaf's index, not in it).
-    this.leaf.set(recordLeafHash({ receivedAt, transport: meta.transport, peer: meta.peer, peerIdentity: meta.peerIdentity, rawSha256: sha }), i * 32);
+    let parts = entryParts.get(meta);
+    if (parts === undefined) entryParts.set(meta, (parts = recordEntryParts(meta)));
+    this.leaf.set(leafHash(Buffer.from(recordEntryFromParts(parts, sha, receivedAt), 'utf8')), i * 32);
     this.used += len;
   }
 
