@@ -49,11 +49,11 @@ export const runSessions = async (o: SessionsOptions): Promise<void> => {
       process.stdout.write('no sessions\n');
       return;
     }
-    process.stdout.write('ID\tHOST\tUSER\tFROM\tSTARTED\tDURATION\tSTATUS\tCOMMANDS\tEVENTS\n');
+    process.stdout.write('ID\tHOST\tDEVICE\tUSER\tFROM\tSTARTED\tDURATION\tSTATUS\tCOMMANDS\tEVENTS\n');
     for (const s of rows) {
       const status = s.status === 'open' ? 'open' : `closed (${s.closeReason})`;
       const weak = s.weakCount > 0 ? ` (${s.weakCount} weak)` : '';
-      process.stdout.write(`${s.id}\t${e(s.host)}\t${e(s.user)}\t${e(s.origin)}\t${when(s.startedAt)}\t${dur(s)}\t${status}\t${s.commandCount}\t${s.eventCount}${weak}\n`);
+      process.stdout.write(`${s.id}\t${e(s.host)}\t${e(s.deviceType)}\t${e(s.user)}\t${e(s.origin)}\t${when(s.startedAt)}\t${dur(s)}\t${status}\t${s.commandCount}\t${s.eventCount}${weak}\n`);
     }
   } finally {
     await reader.close();

@@ -269,6 +269,9 @@ export class Sessionizer {
     if (e.time < s.startedAt) s.startedAt = e.time;
     if (e.time > s.lastActivity) s.lastActivity = e.time;
     if (e.kind === 'login') {
+      // sshd's "Accepted" on a router opens the session as 'linux'; the device's own login names it.
+      const dt = e.detail?.deviceType;
+      if (typeof dt === 'string' && dt !== s.deviceType && s.deviceType === 'linux') s.deviceType = dt;
       s.user ??= e.user ?? null;
       s.origin ??= e.remote ?? null;
       s.originPort ??= e.remotePort ?? null;

@@ -172,7 +172,9 @@ function loginEvent(c: Ctx): ParseOutcome {
     c,
     'login',
     { action: 'login', user, ...(conn !== undefined ? { remote: conn.remote } : {}), ...(conn?.remotePort !== undefined ? { remotePort: conn.remotePort } : {}) },
-    pidHints(c, textPid),
+    // The SSH client address and port tie this login to sshd's own "Accepted …" line on the router:
+    // one session, which the sessionizer then marks as a JunOS one.
+    { ...pidHints(c, textPid), ...(conn?.remotePort !== undefined ? { sshConn: `${conn.remote} ${conn.remotePort}` } : {}) },
     d,
   );
 }
