@@ -41,6 +41,22 @@ export const logRoutes = (tlog: () => SqliteTlogStore) => async (app: FastifyIns
     return { from, to, proof: p.value.map(b64) };
   });
 
+  // Everything an outsider needs to check one record against the latest signed checkpoint, in one reply:
+  // the entry (hash it into the leaf), the proof, and the signed note whose root the proof must reach.
+  app.get('/log/proof/record/:seq', async (req) => {
+    const p = z.strictObject({ seq: int }).safeParse(req.params);
+    if (!p.success) throw CS_ERR.badRequest(problem(p.error));
+    const store = tlog();
+    const c = store.latestCheckpoint();
+    if (c === undefined) throw CS_ERR.notFound('no checkpoint has been signed yet');
+    const { seq } = p.data;
+    if (seq >= c.size) throw CS_ERR.notFound(`record ${seq} is not covered by the latest checkpoint (size ${c.size}) yet`);
+    const entry = store.entries(seq, seq + 1)[0];
+    const proof = store.inclusion(seq, c.size);
+    if (entry === undefined || !proof.ok) throw CS_ERR.notFound(`no entry ${seq}`);
+    return { index: seq, size: c.size, entry: entry.entry, leafHash: b64(store.leafHash(seq)!), proof: proof.value.map(b64), checkpoint: c.note };
+  });
+
   app.get('/log/entries', async (req) => {
     const q = z.strictObject({ start: int, end: int }).safeParse(req.query);
     if (!q.success) throw CS_ERR.badRequest(problem(q.error));
