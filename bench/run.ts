@@ -10,6 +10,7 @@ import { benchCountersignTcp } from './countersign-peer.js';
 import { makeLines } from './messages.js';
 import { benchRsyslogTcp } from './rsyslog-peer.js';
 import { benchSessions } from './sessions.js';
+import { benchTlog } from './tlog.js';
 
 // --messages N (default 500 000); --connections N (default: runs 1 and 4); --runs N (default 3, median kept)
 const arg = (name: string, dflt: number): number => {
@@ -54,6 +55,7 @@ const main = async (): Promise<void> => {
   console.log(`    RFC 3164: ${fmt(p3164.perSec)} msg/s (${fmt(p3164.usPer, 2)} µs/msg)`);
   console.log(`    RFC 5424: ${fmt(p5424.perSec)} msg/s (${fmt(p5424.usPer, 2)} µs/msg)\n`);
   await benchSessions(arg('session-lines', 200_000));
+  await benchTlog(arg('tlog-entries', 1_000_000));
 
   const work = mkdtempSync(join(tmpdir(), 'cs-bench-'));
   try {
