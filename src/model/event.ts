@@ -87,7 +87,11 @@ export interface Event {
   readonly seqs?: readonly number[];
   /** When it happened, ms since the epoch UTC (the envelope's time, else the receive time). */
   readonly time: number;
-  /** The device it happened on: the envelope hostname, else the peer address. */
+  /**
+   * The device it happened on: the envelope hostname, else the peer address. For a relayed record
+   * (TACACS+ accounting, auditd `node=`, sudo_logsrvd) the parser names the device the record is
+   * about (the NAS, the audited node, the sudo client), not the server that wrote or sent it.
+   */
   readonly host: string;
   readonly kind: EventKind;
   /** A parser-specific verb shown on the timeline: 'accepted', 'session-opened', 'disconnected', 'exec'… */

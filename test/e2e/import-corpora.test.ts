@@ -1,4 +1,4 @@
-// Every public sample of the Linux formats Countersign reads (copied from ../shared/corpora into the
+// Every public sample of the formats Countersign reads (Linux and network devices) (copied from ../shared/corpora into the
 // repository, each folder with its PROVENANCE.md), imported with the real `countersign import`: the
 // per-body-parser counts it prints are pinned in golden/import-corpora.json, so a parser that starts
 // missing lines shows here. Regenerate after a deliberate change with UPDATE_GOLDEN=1 and review the diff.
@@ -21,6 +21,17 @@ const EXTRA = [
   'src/parsers/body/snoopy/testdata/capture-debian-2.5.1.log',
   'src/parsers/body/tlog-rec/testdata/capture-tlog-12.1-syslog.log',
   'test/fixtures/real/linux-sessions/debian12-ssh-sudo-su-snoopy-tlog.rfc5424.log',
+  // Network devices: the Cisco samples of the corpora, and tac_plus accounting files.
+  'test/fixtures/corpora/elastic-beats-integrations/integrations_cisco_ios_test-cisco-ios.log',
+  'src/parsers/body/cisco-ios/testdata/ossec-ciscoios.log',
+  'src/parsers/body/cisco-ios/testdata/ossec-cisco-ios-ids.log',
+  'src/parsers/body/cisco-ios/testdata/wazuh-cisco-ios-decoder-examples.txt',
+  'src/parsers/body/cisco-ios/testdata/elastic-test-asr920.log',
+  'src/parsers/body/cisco-ios/testdata/elastic-test-nexus.log',
+  'src/parsers/body/tacacs/testdata/tac_plus-ios.acct',
+  'src/parsers/body/tacacs/testdata/tac_plus-junos.acct',
+  'src/parsers/body/tacacs/testdata/tac_plus-srlinux.log',
+  'src/parsers/body/tacacs/testdata/tac_plus-faq.acct',
 ];
 
 const walk = (dir: string): string[] =>

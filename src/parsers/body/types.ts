@@ -8,7 +8,11 @@ export interface BodyInput {
   readonly seq: number;
   /** The envelope's time, else the receive time, ms since the epoch UTC. */
   readonly time: number;
-  /** The envelope hostname, else the import --host, else the peer address. */
+  /**
+   * The envelope hostname, else the import --host, else the peer address. An event's host is usually
+   * this; a parser reading a relayed record (TACACS+ accounting, auditd `node=`, sudo_logsrvd) names
+   * the device the record is about instead (the NAS, the audited node, the sudo client).
+   */
   readonly host: string;
   readonly envelope: Envelope;
 }

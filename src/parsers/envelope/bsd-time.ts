@@ -1,9 +1,13 @@
 // Timestamps of BSD-style syslog as devices really send them: `Mmm dd hh:mm:ss[.frac]`, with a year
 // (`Mmm dd yyyy hh:mm:ss`, `yyyy Mmm dd hh:mm:ss`), rsyslog's RFC 3339 form, Cisco clock marks (`*`,
-// `.`) and zone abbreviations; plus year/zone inference. Must never throw and never read Date.now().
+// `.`) and zone abbreviations (`UTC+1`, `UTC+07:30` too); plus year/zone inference. A timestamp ends at
+// SP, the end, or a TAB (log files such as tac_plus accounting: `Oct 19 10:12:13\t…`, ctime(3)
+// `Thu Jul 13 13:35:28 1995\t…`, `2020-07-17 17:41:26 +0000\t…`; the last two forms are read only with
+// that TAB). Must never throw and never read Date.now().
 import type { Envelope } from '../../model/record.js';
 import type { ParseContext } from './types.js';
-import { COLON, DASH, DIGIT_0, DIGIT_9, DOT, readDigits, SP } from './bytes.js';
+import { COLON, DASH, DIGIT_0, DIGIT_9, DOT, readDigits, SP, TAB } from './bytes.js';
+import { scanTag } from './bsd-tokens.js';
 import { civilMs, daysInMonth, monthFromBytes, utcYearOf } from './calendar.js';
 import { iso, parseIsoTimestamp } from './iso-time.js';
 import { zoneAbbreviationOffset, zonedToUtc } from './zone-time.js';
@@ -27,8 +31,12 @@ export const ts = {
   isoLocalMs: Number.NaN,
 };
 
+/** Output of the last zoneShift call: minutes east of UTC. */
+let shiftMin = 0;
+
 const STAR = 0x2a;
 const PERCENT = 0x25;
+const PLUS = 0x2b;
 
 function isLetter(c: number | undefined): boolean {
   return c !== undefined && ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a));
@@ -45,10 +53,57 @@ function clock(b: Uint8Array, p: number, end: number): number {
 }
 
 /**
+ * A numeric offset at `q` (the sign): `+1`, `-5`, `+07`, `+07:30`, `+0730`, hours 0..23 and minutes
+ * 0..59. Returns the offset past it (sets `shiftMin`), or -1.
+ */
+function zoneShift(b: Uint8Array, q: number, end: number): number {
+  const sign = b[q] === PLUS ? 1 : b[q] === DASH ? -1 : 0;
+  if (sign === 0) return -1;
+  let r = q + 1;
+  let v = 0;
+  while (r < end && r - q <= 4 && isDigitAt(b, r)) v = v * 10 + (b[r++]! - DIGIT_0);
+  const n = r - q - 1;
+  let h: number;
+  let m = 0;
+  if (n === 1 || n === 2) {
+    h = v;
+    // `+07:30`, but not the `:` that ends a Cisco timestamp (`UTC+1: %…`).
+    if (n === 2 && b[r] === COLON && isDigitAt(b, r + 1) && isDigitAt(b, r + 2) && !isDigitAt(b, r + 3)) {
+      m = (b[r + 1]! - DIGIT_0) * 10 + (b[r + 2]! - DIGIT_0);
+      r += 3;
+    }
+  } else if (n === 4) {
+    h = Math.floor(v / 100);
+    m = v % 100;
+  } else {
+    return -1;
+  }
+  if (h > 23 || m > 59) return -1;
+  shiftMin = sign * (h * 60 + m);
+  return r;
+}
+
+/**
+ * Does the `:` at `q` end a timestamp: followed by SP, the end, or (as some IOS builds send it,
+ * `02:07:13.198:%CLEAR-5-COUNTERS: …`) directly by a `%FAC-SEV-MNEMONIC:` tag?
+ */
+function stampColon(b: Uint8Array, q: number, end: number): boolean {
+  const n = q + 1;
+  return n === end || b[n] === SP || (b[n] === PERCENT && scanTag(b, n, end));
+}
+
+const isUtcName = (abbr: string): boolean => {
+  const u = abbr.toUpperCase();
+  return u === 'UTC' || u === 'GMT' || u === 'UT';
+};
+
+/**
  * After the seconds: optional `.frac`, optional zone abbreviation, optional `:` (Cisco and ASA end the
- * timestamp with a colon). A zone is a 1..6-letter word followed by `:` that is either a known
- * abbreviation or followed by a Cisco `%FAC-SEV-MNEMONIC` (so `Nov 26 10:00:00 sshd: x` keeps its tag).
- * Returns 1, or -1 if something other than SP / end follows.
+ * timestamp with a colon). A zone is a 1..6-letter word, optionally with a numeric offset (`UTC+1`,
+ * `UTC+07:30`: Cisco `clock timezone` names), followed by `:` that is either a known abbreviation (an
+ * offset counts only after UTC / GMT / UT) or followed by a Cisco `%FAC-SEV-MNEMONIC` (so
+ * `Nov 26 10:00:00 sshd: x` keeps its tag; an unknown name falls back to the configured zone).
+ * Returns 1, or -1 if something other than SP / TAB / end follows.
  */
 function tail(b: Uint8Array, p: number, end: number): number {
   if (b[p] === DOT) {
@@ -65,19 +120,73 @@ function tail(b: Uint8Array, p: number, end: number): number {
   if (b[p] === SP && isLetter(b[p + 1])) {
     let q = p + 1;
     while (q < end && q - p <= 7 && isLetter(b[q])) q++;
-    if (q - p - 1 <= 6 && b[q] === COLON && (q + 1 === end || b[q + 1] === SP)) {
+    const nameEnd = q;
+    let shifted = false;
+    if (q - p - 1 <= 6 && (b[q] === PLUS || b[q] === DASH)) {
+      const r = zoneShift(b, q, end);
+      if (r > 0) {
+        shifted = true;
+        q = r;
+      }
+    }
+    if (nameEnd - p - 1 <= 6 && b[q] === COLON && stampColon(b, q, end)) {
       let abbr = '';
-      for (let i = p + 1; i < q; i++) abbr += String.fromCharCode(b[i]!);
-      const off = zoneAbbreviationOffset(abbr);
-      if (off !== undefined || b[q + 2] === PERCENT) {
+      for (let i = p + 1; i < nameEnd; i++) abbr += String.fromCharCode(b[i]!);
+      const off = shifted ? (isUtcName(abbr) ? shiftMin : undefined) : zoneAbbreviationOffset(abbr);
+      if (off !== undefined || b[q + 1] === PERCENT || b[q + 2] === PERCENT) {
         ts.offsetMin = off ?? Number.NaN;
         p = q;
       }
     }
   }
-  if (b[p] === COLON && (p + 1 === end || b[p + 1] === SP)) p++;
-  if (p < end && b[p] !== SP) return -1;
+  let glued = false; // `…198:%CLEAR-5-COUNTERS:`: the tag follows the colon directly
+  if (b[p] === COLON && stampColon(b, p, end)) glued = b[++p] === PERCENT;
+  if (p < end && b[p] !== SP && b[p] !== TAB && !glued) return -1;
   ts.pos = p;
+  return 1;
+}
+
+/** Day-of-week names as ctime(3) writes them. */
+function isWeekday(c0: number | undefined, c1: number | undefined, c2: number | undefined): boolean {
+  if (c0 === undefined || c1 === undefined || c2 === undefined) return false;
+  switch (((c0 | 0x20) << 16) | ((c1 | 0x20) << 8) | (c2 | 0x20)) {
+    case 0x6d6f6e: // mon
+    case 0x747565: // tue
+    case 0x776564: // wed
+    case 0x746875: // thu
+    case 0x667269: // fri
+    case 0x736174: // sat
+    case 0x73756e: // sun
+      return true;
+    default:
+      return false;
+  }
+}
+
+/**
+ * ctime(3) `Www Mmm dd hh:mm:ss yyyy` at `p` (the weekday), read only when a TAB follows (tac_plus
+ * writes it so; in free text the shape is too rare a header to guess at). Same returns as scanTimestamp.
+ */
+function ctimeStamp(b: Uint8Array, p: number, end: number): number {
+  const month = monthFromBytes(b[p + 4]!, b[p + 5]!, b[p + 6]!);
+  if (month === 0 || b[p + 7] !== SP) return 0;
+  let q = p + 8;
+  if (b[q] === SP) q++;
+  if (!isDigitAt(b, q)) return 0;
+  let day = b[q++]! - DIGIT_0;
+  if (isDigitAt(b, q)) day = day * 10 + (b[q++]! - DIGIT_0);
+  if (b[q] !== SP) return 0;
+  q++;
+  const dayMs = clock(b, q, end);
+  if (dayMs === -1 || b[q + 8] !== SP) return 0;
+  const y = readDigits(b, q + 9, 4, end);
+  if (y < 0 || b[q + 13] !== TAB) return 0;
+  if (dayMs === -2 || day < 1 || day > daysInMonth(y, month)) return -1;
+  ts.year = y;
+  ts.month = month;
+  ts.day = day;
+  ts.dayMs = dayMs;
+  ts.pos = q + 13;
   return 1;
 }
 
@@ -96,6 +205,7 @@ export function scanTimestamp(b: Uint8Array, p: number, end: number): number {
     p++;
   }
   if (p + 14 > end) return 0;
+  if (!ts.unsynchronised && b[p + 3] === SP && isWeekday(b[p], b[p + 1], b[p + 2])) return ctimeStamp(b, p, end);
   let month = monthFromBytes(b[p]!, b[p + 1]!, b[p + 2]!);
   let q: number;
   if (month !== 0) {
@@ -112,8 +222,18 @@ export function scanTimestamp(b: Uint8Array, p: number, end: number): number {
       ts.isoLocalMs = iso.localMs;
       ts.offsetMin = iso.offsetMin;
       ts.year = 0; // "has a year" for the quality rules; the year itself is inside isoLocalMs
-      if (iso.pos < end && b[iso.pos] !== SP) return -1;
-      ts.pos = iso.pos;
+      let e = iso.pos;
+      // `2020-07-17 17:41:26 +0000\t…` (strftime `%F %T %z`, Marc Huber's tac_plus): the zone after a
+      // space is read only when a TAB follows it; with a space it stays message text, as it always was.
+      if (Number.isNaN(iso.offsetMin) && b[e] === SP && (b[e + 1] === PLUS || b[e + 1] === DASH)) {
+        const r = zoneShift(b, e + 1, end);
+        if (r > 0 && b[r] === TAB) {
+          ts.offsetMin = shiftMin;
+          e = r;
+        }
+      }
+      if (e < end && b[e] !== SP && b[e] !== TAB) return -1;
+      ts.pos = e;
       return 1;
     }
     // `yyyy Mmm dd hh:mm:ss` (syslog-ng with $YEAR, OSSEC archives).

@@ -10,6 +10,7 @@ interface FastSlices {
 export type FrameBuffer = Buffer & FastSlices;
 
 export const SP = 0x20;
+export const TAB = 0x09;
 export const LF = 0x0a;
 export const CR = 0x0d;
 export const COLON = 0x3a;

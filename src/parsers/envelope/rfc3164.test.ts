@@ -1,5 +1,6 @@
 // Table tests for the BSD syslog parser: PRI and PRI-less lines, every timestamp form, the hostname
 // heuristic, TAG forms, Cisco IOS/ASA and JunOS lines, year and zone inference, and each error type.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { UNPARSED_REASONS, type Envelope, type UnparsedReason } from '../../model/record.js';
@@ -142,6 +143,137 @@ describe('Cisco IOS / ASA', () => {
   it.each(cases)('%s', (_n, input, expected) => expectOk(input, expected));
 });
 
+describe('TAB after the timestamp: TAB-separated log files (tac_plus accounting)', () => {
+  // Lines of src/parsers/body/tacacs/testdata/ (see its PROVENANCE.md). No HOSTNAME or TAG is read after
+  // the TAB; msg is everything after it.
+  const cases: [string, string, Envelope][] = [
+    ['BSD (tac_plus-ios.acct line 1)', 'Sep 24 16:08:12\t10.200.201.71\tuser\ttty0\tasync\tstop\ttask_id=2\ttimezone=UTC\tservice=shell\tpriv-lvl=15\tcmd=aaa accounting exec default start-stop group tacacs+ <cr>',
+      env({ time: t('2024-09-24T16:08:12Z'), timeQuality: YZ, msg: '10.200.201.71\tuser\ttty0\tasync\tstop\ttask_id=2\ttimezone=UTC\tservice=shell\tpriv-lvl=15\tcmd=aaa accounting exec default start-stop group tacacs+ <cr>' })],
+    ['BSD, space-padded day (tac_plus-junos.acct line 9)', 'Feb  2 18:41:38\t192.168.0.202\tjathan\tttyp1\t192.168.0.10\tstop\ttask_id=3\tservice=shell\tprocess*mgd[7741]\tcmd=configure exclusive <cr>',
+      env({ time: t('2025-02-02T18:41:38Z'), timeQuality: YZ, msg: '192.168.0.202\tjathan\tttyp1\t192.168.0.10\tstop\ttask_id=3\tservice=shell\tprocess*mgd[7741]\tcmd=configure exclusive <cr>' })],
+    ['ctime(3) with its year (tac_plus-faq.acct line 1)', 'Thu Jul 13 13:35:28 1995\tcherub.cisco.com\tchein\ttty5\t171.69.1.141\tstop\ttask_id=12028\tservice=exec\tport=5\telapsed_time=875',
+      env({ time: t('1995-07-13T13:35:28Z'), timeQuality: 'inferred-zone', msg: 'cherub.cisco.com\tchein\ttty5\t171.69.1.141\tstop\ttask_id=12028\tservice=exec\tport=5\telapsed_time=875' })],
+    ['ISO with a numeric zone after a space (tac_plus-srlinux.log line 1)', '2020-07-17 17:41:26 +0000\t10.1.1.2\tadmin\tssh\t10.1.1.1\tstop\ttask_id=129\ttimezone=UTC\tservice=shell\tpriv-lvl=15\tcmd=commit stay',
+      env({ time: t('2020-07-17T17:41:26Z'), timeQuality: 'exact', msg: '10.1.1.2\tadmin\tssh\t10.1.1.1\tstop\ttask_id=129\ttimezone=UTC\tservice=shell\tpriv-lvl=15\tcmd=commit stay' })],
+    ['the Oct 19 form of the brief', 'Oct 19 10:12:13\t192.168.0.1\tadmin\ttty2\tx', env({ time: t('2024-10-19T10:12:13Z'), timeQuality: YZ, msg: '192.168.0.1\tadmin\ttty2\tx' })],
+    ['ctime, space-padded day', 'Sat Jul  1 00:00:00 2000\tx', env({ time: t('2000-07-01T00:00:00Z'), timeQuality: 'inferred-zone', msg: 'x' })],
+    ['ISO, negative zone with a colon', '2020-07-17 17:41:26 -05:30\tx', env({ time: t('2020-07-17T23:11:26Z'), timeQuality: 'exact', msg: 'x' })],
+    ['ISO without a zone', '2020-07-17T17:41:26\tx', env({ time: t('2020-07-17T17:41:26Z'), timeQuality: 'inferred-zone', msg: 'x' })],
+    ['RFC 3339 with its offset', '2020-07-17T17:41:26.5+02:00\tx', env({ time: t('2020-07-17T15:41:26.500Z'), timeQuality: 'exact', msg: 'x' })],
+    ['with PRI', '<13>Oct 19 10:12:13\tx\ty', env({ facility: 1, severity: 5, time: t('2024-10-19T10:12:13Z'), timeQuality: YZ, msg: 'x\ty' })],
+    ['a word that looks like a tag is still a field', 'Oct 19 10:12:13\tsshd[1]: x', env({ time: t('2024-10-19T10:12:13Z'), timeQuality: YZ, msg: 'sshd[1]: x' })],
+    ['only the first TAB goes; empty fields stay', 'Oct 19 10:12:13\t\tx\t', env({ time: t('2024-10-19T10:12:13Z'), timeQuality: YZ, msg: '\tx\t' })],
+    ['TAB at the end', 'Oct 19 10:12:13\t', env({ time: t('2024-10-19T10:12:13Z'), timeQuality: YZ, msg: '' })],
+    ['a Cisco sequence number before it is kept', '1: Oct 19 10:12:13\tx', env({ deviceSeq: 1, time: t('2024-10-19T10:12:13Z'), timeQuality: YZ, msg: 'x' })],
+    // With a space after the timestamp the line reads as it always did.
+    ['space, then a TAB: not this form', 'Oct 19 10:12:13 \tx', env({ time: t('2024-10-19T10:12:13Z'), timeQuality: YZ, msg: '\tx' })],
+    ['ISO zone after a space and a space after it: message text as before', '2020-07-17 17:41:26 +0000 10.1.1.2 x',
+      env({ time: t('2020-07-17T17:41:26Z'), timeQuality: 'inferred-zone', msg: '+0000 10.1.1.2 x' })],
+    ['ISO, an impossible zone before the TAB stays text', '2020-07-17 17:41:26 +9900\tx', env({ time: t('2020-07-17T17:41:26Z'), timeQuality: 'inferred-zone', msg: '+9900\tx' })],
+  ];
+  it.each(cases)('%s', (_n, input, expected) => expectOk(input, expected));
+
+  it.each([
+    ['ctime followed by a space is no header', 'Thu Jul 13 13:35:28 1995 cherub.cisco.com chein', 'no-envelope'],
+    ['ctime at the end of the line', 'Thu Jul 13 13:35:28 1995', 'no-envelope'],
+    ['ctime with an impossible date', 'Thu Feb 30 13:35:28 1995\tx', 'bad-timestamp'],
+    ['ctime with an impossible time', 'Thu Jul 13 24:35:28 1995\tx', 'bad-timestamp'],
+    ['BSD with an impossible date', 'Feb 30 10:00:00\tx', 'bad-timestamp'],
+    ['a colon, then a TAB', 'Oct 19 10:12:13:\tx', 'bad-timestamp'],
+  ] as const)('%s → %s', (_n, line, type) => {
+    const r = parse(line);
+    expect(r.ok ? 'ok' : r.error.type).toBe(type);
+  });
+
+  it('reads every line of the tac_plus fixture files', () => {
+    const dir = new URL('../body/tacacs/testdata/', import.meta.url);
+    let n = 0;
+    for (const f of ['tac_plus-ios.acct', 'tac_plus-junos.acct', 'tac_plus-srlinux.log', 'tac_plus-faq.acct']) {
+      for (const line of readFileSync(new URL(f, dir), 'utf8').split('\n')) {
+        if (line === '') continue;
+        n++;
+        const r = parse(line);
+        expect(r.ok, line).toBe(true);
+        if (!r.ok) continue;
+        expect(r.value.time, line).toBeTypeOf('number');
+        expect(r.value.hostname).toBeUndefined();
+        expect(r.value.app).toBeUndefined();
+        expect(r.value.msg).toBe(line.slice(line.indexOf('\t') + 1));
+      }
+    }
+    expect(n).toBe(128);
+  });
+
+  it('property: a BSD timestamp + TAB reads the same time as with a space, and msg is the rest verbatim', () => {
+    const month = fc.constantFrom('Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec');
+    const two = (max: number) => fc.integer({ min: 0, max }).map((v) => String(v).padStart(2, '0'));
+    const rest = fc.string({ unit: fc.constantFrom('a', 'Z', '1', ' ', '\t', ':', '[', ']', '%', '=', '.', '-'), maxLength: 40 });
+    fc.assert(
+      fc.property(month, fc.integer({ min: 1, max: 28 }), two(23), two(59), two(59), rest, (mo, d, h, mi, se, tail) => {
+        const stamp = `${mo} ${String(d).padStart(2, ' ')} ${h}:${mi}:${se}`;
+        const tabbed = parse(`${stamp}\t${tail}`);
+        const spaced = parse(`${stamp} x`);
+        expect(tabbed.ok && spaced.ok).toBe(true);
+        if (!tabbed.ok || !spaced.ok) return;
+        expect(tabbed.value.time).toBe(spaced.value.time);
+        expect(tabbed.value.msg).toBe(tail); // verbatim, blanks and TABs included
+        expect(tabbed.value.hostname).toBeUndefined();
+        expect(tabbed.value.app).toBeUndefined();
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('Cisco prefixes and zones (lines of src/parsers/body/cisco-ios/testdata/)', () => {
+  const fixtures = new URL('../body/cisco-ios/testdata/', import.meta.url);
+  const cases: [string, string, string, Envelope][] = [
+    ['empty message counter', 'elastic-test-syslog.log', '<189>: Jan  6 2022 20:54:26.961: %SYS-5-CONFIG_I: Configured from console by akroh on vty0 (10.100.11.10)',
+      env({ facility: 23, severity: 5, time: t('2022-01-06T20:54:26.961Z'), timeQuality: 'inferred-zone', app: '%SYS-5-CONFIG_I', msg: 'Configured from console by akroh on vty0 (10.100.11.10)' })],
+    ['empty message counter, origin-id hostname', 'elastic-test-syslog.log', '<189>: sw01: Jan  6 2022 21:01:34.964: %SYS-5-CONFIG_I: Configured from console by akroh on vty0 (10.100.11.10)',
+      env({ facility: 23, severity: 5, hostname: 'sw01', time: t('2022-01-06T21:01:34.964Z'), timeQuality: 'inferred-zone', app: '%SYS-5-CONFIG_I', msg: 'Configured from console by akroh on vty0 (10.100.11.10)' })],
+    ['empty message counter, origin-id, no mnemonic', 'elastic-test-syslog.log', '<191>: rt401-rk30409: Aug 18 07:15:04.461 CEST: last message repeated 66 times',
+      env({ facility: 23, severity: 7, hostname: 'rt401-rk30409', time: t('2024-08-18T05:15:04.461Z'), timeQuality: 'inferred-year', msg: 'last message repeated 66 times' })],
+    ['NX-OS: hostname first, year first', 'napalm-logs-samples.log', '<190>sw01.pdx01: 2017 Jul 28 14:42:46 UTC: %AUTHPRIV-6-SYSTEM_MSG: pam_unix(dcos_sshd:session): session opened for user luke by (uid=0) - dcos_sshd[12977]',
+      env({ facility: 23, severity: 6, hostname: 'sw01.pdx01', time: t('2017-07-28T14:42:46Z'), timeQuality: 'exact', app: '%AUTHPRIV-6-SYSTEM_MSG', msg: 'pam_unix(dcos_sshd:session): session opened for user luke by (uid=0) - dcos_sshd[12977]' })],
+    ['zone UTC+1', 'elastic-test-syslog.log', '<189>387448: host-01: May 6 16:13:09.123 UTC+1: %DOT1X-5-FAIL: Authentication failed for client (001e.0b80.13b5) on Interface Gi1/0/16 AuditSessionID 000000000000011D51B826E5',
+      env({ facility: 23, severity: 5, deviceSeq: 387448, hostname: 'host-01', time: t('2025-05-06T15:13:09.123Z'), timeQuality: 'inferred-year', app: '%DOT1X-5-FAIL', msg: 'Authentication failed for client (001e.0b80.13b5) on Interface Gi1/0/16 AuditSessionID 000000000000011D51B826E5' })],
+    ['zone UTC+07:30', 'elastic-test-syslog.log', '<189>387448: host-01: May 6 16:13:09.123 UTC+07:30: %DOT1X-5-FAIL: Authentication failed for client (001e.0b80.13b5) on Interface Gi1/0/16 AuditSessionID 000000000000011D51B826E5',
+      env({ facility: 23, severity: 5, deviceSeq: 387448, hostname: 'host-01', time: t('2025-05-06T08:43:09.123Z'), timeQuality: 'inferred-year', app: '%DOT1X-5-FAIL', msg: 'Authentication failed for client (001e.0b80.13b5) on Interface Gi1/0/16 AuditSessionID 000000000000011D51B826E5' })],
+    ['no space between the timestamp colon and the mnemonic', 'quoted-public-lines.log', '<189>642: Feb  2 02:07:13.198:%CLEAR-5-COUNTERS: Clear counter on all interfaces by kspop on vty0 (192.168.3.1)',
+      env({ facility: 23, severity: 5, deviceSeq: 642, time: t('2025-02-02T02:07:13.198Z'), timeQuality: YZ, app: '%CLEAR-5-COUNTERS', msg: 'Clear counter on all interfaces by kspop on vty0 (192.168.3.1)' })],
+  ];
+  it.each(cases)('%s (%s)', (_n, file, input, expected) => {
+    expect(readFileSync(new URL(file, fixtures), 'utf8').split('\n')).toContain(input);
+    expectOk(input, expected);
+  });
+
+  const ts = { time: t('2024-11-26T10:00:00Z'), timeQuality: YZ } as const;
+  const more: [string, string, Envelope][] = [
+    ['GMT-5', '1: Nov 26 10:00:00 GMT-5: %A-1-B: x', env({ deviceSeq: 1, time: t('2024-11-26T15:00:00Z'), timeQuality: 'inferred-year', app: '%A-1-B', msg: 'x' })],
+    ['UTC+0530', '1: Nov 26 10:00:00 utc+0530: %A-1-B: x', env({ deviceSeq: 1, time: t('2024-11-26T04:30:00Z'), timeQuality: 'inferred-year', app: '%A-1-B', msg: 'x' })],
+    ['an offset after another name: the configured zone, if a mnemonic follows', '1: Nov 26 10:00:00 CET+1: %A-1-B: x', env({ deviceSeq: 1, ...ts, app: '%A-1-B', msg: 'x' })],
+    ['an offset after another name without a mnemonic stays the tag', 'Nov 26 10:00:00 CET+1: x', env({ ...ts, app: 'CET+1', msg: 'x' })],
+    ['an impossible offset is no zone', '1: Nov 26 10:00:00 UTC+25: %A-1-B: x', env({ deviceSeq: 1, ...ts, app: 'UTC+25', msg: '%A-1-B: x' })],
+    ['zone colon glued to the mnemonic', '1: Nov 26 10:00:00 UTC:%A-1-B: x', env({ deviceSeq: 1, time: t('2024-11-26T10:00:00Z'), timeQuality: 'inferred-year', app: '%A-1-B', msg: 'x' })],
+    ['empty counter before a bare mnemonic', '<189>: %SYS-5-CONFIG_I: x', env({ facility: 23, severity: 5, app: '%SYS-5-CONFIG_I', msg: 'x' })],
+    ['`<PRI>: ` before free text is message text, as before', '<13>: hello there', env({ facility: 1, severity: 5, msg: ': hello there' })],
+    ['`<PRI>: ` before an impossible date is message text, as before', '<13>: Nov 31 10:00:00: %A-1-B: x', env({ facility: 1, severity: 5, msg: ': Nov 31 10:00:00: %A-1-B: x' })],
+    ['`<PRI>: word: ` without IOS material after it is message text, as before', '<13>: word: text', env({ facility: 1, severity: 5, msg: ': word: text' })],
+    ['a tag whose text starts with a date stays a tag', '<13>app: Nov 26 10:00:00 did x', env({ facility: 1, severity: 5, app: 'app', msg: 'Nov 26 10:00:00 did x' })],
+    ['host: timestamp without a mnemonic is a tag, as before', '<13>sw01: 2017 Jul 28 14:42:46 UTC: text', env({ facility: 1, severity: 5, app: 'sw01', msg: '2017 Jul 28 14:42:46 UTC: text' })],
+  ];
+  it.each(more)('%s', (_n, input, expected) => expectOk(input, expected));
+
+  it.each([
+    ['a colon glued to something that is not a mnemonic', '<189>642: Feb  2 02:07:13.198:CLEAR x', 'bad-timestamp'],
+    ['a colon glued to a bare %', '<189>642: Feb  2 02:07:13.198:% x', 'bad-timestamp'],
+  ] as const)('%s → %s', (_n, line, type) => {
+    const r = parse(line);
+    expect(r.ok ? 'ok' : r.error.type).toBe(type);
+  });
+});
+
 describe('year and zone inference', () => {
   const at = (iso: string, timezone = 'UTC'): ParseContext => ({ receivedAt: t(iso), timezone });
   it.each([
@@ -242,6 +374,10 @@ describe('rfc3164.detect', () => {
     ['00:00:46: %LINK-3-UPDOWN: x', true],
     ['%SEC-6-IPACCESSLOGP: list', true],
     ['Nov 31 10:00:00 h a: x', true], // detected; parse() then reports bad-timestamp
+    ['Oct 19 10:12:13\t192.168.0.1\tadmin', true],
+    ['Thu Jul 13 13:35:28 1995\tcherub.cisco.com', true],
+    ['Thu Jul 13 13:35:28 1995 cherub.cisco.com', false],
+    ['2020-07-17 17:41:26 +0000\t10.1.1.2', true],
     ['type=SYSCALL msg=audit(1.2:3): x', false],
     ['hello world', false],
     ['{"MESSAGE":"x"}', false],
@@ -261,5 +397,38 @@ describe('rfc3164 never throws', () => {
       'host', '10.0.0.1', 'fe80::1', 'app', '[42]', '%SYS-5-CONFIG_I', '000123', 'é', '\n', '\0', '-', '2024-03-01T12:34:56', '+01:00', 'Z');
     fc.assert(fc.property(fc.array(tok, { maxLength: 30 }), fc.integer({ min: -1e13, max: 1e13 }), fc.constantFrom('UTC', 'Europe/Berlin', 'Nope/Nope', ''),
       (parts, receivedAt, timezone) => isTyped(rfc3164.parse(enc(parts.join('')), { receivedAt, timezone }))), { numRuns: 3000 });
+  });
+  it('on token soups of TAB-separated stamps, ctime, zone offsets and Cisco prefixes', () => {
+    const tok = fc.constantFrom('<13>', '<189>', ': ', ':', '\t', ' ', '  ', 'Thu', 'Sun', 'Jul', 'Feb', '13', ' 2', '1995', '2020-07-17', '17:41:26',
+      '13:35:28', '.198', '+0000', '-05:30', '+1', '+07:30', 'UTC', 'UTC+1', 'GMT-5', 'CET+1', ':%', '%CLEAR-5-COUNTERS', '%', 'sw01.pdx01', '642',
+      'host-01', '2017 Jul 28', 'x', '=', '*', '\n');
+    fc.assert(fc.property(fc.array(tok, { maxLength: 30 }), fc.integer({ min: -1e13, max: 1e13 }), fc.constantFrom('UTC', 'Europe/Berlin', ''),
+      (parts, receivedAt, timezone) => isTyped(rfc3164.parse(enc(parts.join('')), { receivedAt, timezone }))), { numRuns: 3000 });
+  });
+  it('on mutated real tac_plus and Cisco lines', () => {
+    const seeds = [
+      'Feb  2 18:41:38\t192.168.0.202\tjathan\tttyp1\t192.168.0.10\tstop\ttask_id=3',
+      'Thu Jul 13 13:35:28 1995\tcherub.cisco.com\tchein',
+      '2020-07-17 17:41:26 +0000\t10.1.1.2\tadmin',
+      '<189>: sw01: Jan  6 2022 21:01:34.964: %SYS-5-CONFIG_I: Configured',
+      '<190>sw01.pdx01: 2017 Jul 28 14:42:46 UTC: %AUTHPRIV-6-SYSTEM_MSG: x',
+      '<189>387448: host-01: May 6 16:13:09.123 UTC+07:30: %DOT1X-5-FAIL: x',
+      '<189>642: Feb  2 02:07:13.198:%CLEAR-5-COUNTERS: Clear',
+    ];
+    const mutated = fc.tuple(fc.constantFrom(...seeds), fc.nat(), fc.nat(), fc.string({ unit: 'binary', maxLength: 8 }))
+      .map(([s, a, b, ins]) => {
+        const i = a % (s.length + 1);
+        const j = i + (b % (s.length - i + 1));
+        return s.slice(0, i) + ins + s.slice(j);
+      });
+    fc.assert(fc.property(mutated, (line) => isTyped(rfc3164.parse(enc(line), CTX))), { numRuns: 3000 });
+  });
+  it('on 64 KiB lines of repeated header material (no timing asserted; a catastrophic scan would time out)', () => {
+    for (const unit of ['Oct 19 10:12:13\t', 'Thu Jul 13 13:35:28 1995\t', ': ', 'sw01: ', '1: ', 'UTC+07:30:', ':%', '2020-07-17 17:41:26 +0000 ', '\t']) {
+      for (const prefix of ['', '<189>', '<189>: ', '<190>sw01.pdx01: 2017 Jul 28 14:42:46 UTC: ']) {
+        const line = prefix + unit.repeat(Math.ceil(65536 / unit.length));
+        expect(isTyped(rfc3164.parse(enc(line), CTX))).toBe(true);
+      }
+    }
   });
 });

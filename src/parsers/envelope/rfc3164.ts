@@ -1,10 +1,12 @@
 // BSD syslog (RFC 3164) as devices really send it: optional <PRI>, BSD / rsyslog / Cisco timestamps,
-// optional HOSTNAME, TAG `app[pid]:`, Cisco IOS and ASA prefixes, JunOS. Reads the bytes directly.
+// optional HOSTNAME, TAG `app[pid]:`, Cisco IOS, NX-OS and ASA prefixes, JunOS. Reads the bytes directly.
+// A TAB right after the timestamp marks a TAB-separated log file (tac_plus accounting:
+// `Oct 19 10:12:13\t192.168.0.1\tadmin\t…`): no HOSTNAME or TAG is read, msg is the rest after the TAB.
 // Must never guess a field it cannot justify (absent stays undefined) and never throw.
 import type { Envelope } from '../../model/record.js';
 import { ok, type Result } from '../../model/result.js';
 import type { EnvelopeParser, ParseContext, ParseError } from './types.js';
-import { asBuffer, ascii, contentEnd, LT, SP, utf8 } from './bytes.js';
+import { asBuffer, ascii, COLON, contentEnd, LT, SP, TAB, utf8 } from './bytes.js';
 import { fail, readPri } from './pri.js';
 import { resolved, resolveTimestamp, scanTimestamp, ts } from './bsd-time.js';
 import { hostnameEnd, originHostEnd, scanTag, seqEnd, seqValue, skipSpaces, tag, uptimeEnd } from './bsd-tokens.js';
@@ -23,20 +25,34 @@ const pre = {
   quality: undefined as TimeQuality,
   /** A Cisco prefix (sequence number or uptime) was seen: no BSD HOSTNAME follows its timestamp. */
   cisco: false,
+  /** The timestamp ended in a TAB (TAB-separated log file): neither HOSTNAME nor TAG follows. */
+  tab: false,
 };
+
+/**
+ * IOS material at `p`: a timestamp (a malformed one too, unless `valid`), a sequence number or an
+ * uptime stamp.
+ */
+function iosMaterial(b: Uint8Array, p: number, end: number, valid = false): boolean {
+  const r = scanTimestamp(b, p, end);
+  return (valid ? r > 0 : r !== 0) || seqEnd(b, p, end) > 0 || uptimeEnd(b, p, end) > 0;
+}
 
 /**
  * What can precede the TAG in BSD and Cisco lines, in IOS order: `[seq:] [origin-host:] [seq:]
  * (timestamp | uptime)`. IOS prints a message counter, the `logging origin-id` name and the
  * `service sequence-numbers` value; when there are two numbers the later (the device's own log
- * sequence, next to the timestamp) becomes deviceSeq. Returns the offset after it, -1 for a malformed
- * timestamp.
+ * sequence, next to the timestamp) becomes deviceSeq. The message counter may be printed empty
+ * (`<189>: Jan  6 2022 20:54:26.961: %SYS-…`), and NX-OS puts its hostname first
+ * (`<190>sw01.pdx01: 2017 Jul 28 14:42:46 UTC: %AUTHPRIV-…`). Returns the offset after it, -1 for a
+ * malformed timestamp; a timestamp ending in a TAB sets `pre.tab` and returns the TAB's offset.
  */
 function preamble(b: Uint8Array, p: number, end: number, ctx: ParseContext): number {
   pre.seq = -1;
   pre.hostStart = -1;
   pre.timeFound = false;
   pre.cisco = false;
+  pre.tab = false;
   for (let i = 0; i < 4; i++) {
     const r = scanTimestamp(b, p, end);
     if (r < 0) return -1;
@@ -45,6 +61,10 @@ function preamble(b: Uint8Array, p: number, end: number, ctx: ParseContext): num
       pre.timeFound = true;
       pre.time = t;
       pre.quality = resolved.quality;
+      if (b[ts.pos] === TAB) {
+        pre.tab = true;
+        return ts.pos;
+      }
       return skipSpaces(b, ts.pos, end);
     }
     const s = seqEnd(b, p, end);
@@ -54,12 +74,41 @@ function preamble(b: Uint8Array, p: number, end: number, ctx: ParseContext): num
       p = skipSpaces(b, s, end);
       continue;
     }
+    if (i === 0) {
+      // An empty message counter: `: ` in front of IOS material (`: router1: …` and a bare `%…` included).
+      if (b[p] === COLON && b[p + 1] === SP) {
+        const next = skipSpaces(b, p + 1, end);
+        const h = originHostEnd(b, next, end);
+        // Only before a valid timestamp: `<13>: Nov 31 …` stays message text rather than becoming an error.
+        if (iosMaterial(b, next, end, true) || (h > 0 && iosMaterial(b, skipSpaces(b, h, end), end, true)) || (b[next] === PERCENT && scanTag(b, next, end))) {
+          pre.cisco = true;
+          p = next;
+          continue;
+        }
+      }
+      // NX-OS: `host: TIMESTAMP: %FAC-SEV-MNEMONIC: …`. Only with the mnemonic after the timestamp,
+      // so a tag whose text starts with a date (`app: Nov 26 10:00:00 …`) stays a tag.
+      const h = originHostEnd(b, p, end);
+      if (h > 0) {
+        const next = skipSpaces(b, h, end);
+        if (scanTimestamp(b, next, end) > 0) {
+          const q = skipSpaces(b, ts.pos, end);
+          if (b[q] === PERCENT && scanTag(b, q, end)) {
+            pre.hostStart = p;
+            pre.hostEnd = h - 1;
+            pre.cisco = true;
+            p = next;
+            continue;
+          }
+        }
+      }
+    }
     if (pre.cisco && pre.hostStart < 0) {
       // `123: router1: ...` is an origin-id hostname only if IOS material follows; otherwise it is a tag.
       const h = originHostEnd(b, p, end);
       if (h > 0) {
         const next = skipSpaces(b, h, end);
-        if (scanTimestamp(b, next, end) !== 0 || seqEnd(b, next, end) > 0 || uptimeEnd(b, next, end) > 0) {
+        if (iosMaterial(b, next, end)) {
           pre.hostStart = p;
           pre.hostEnd = h - 1;
           p = next;
@@ -112,12 +161,13 @@ function parse(frame: Uint8Array, ctx: ParseContext): Result<Envelope, ParseErro
   let timeQuality: TimeQuality = time === undefined ? undefined : pre.quality;
   let deviceSeq = pre.seq >= 0 ? pre.seq : undefined;
   let hostname = pre.hostStart >= 0 ? ascii(b, pre.hostStart, pre.hostEnd) : undefined;
+  let tabbed = pre.tab;
 
   if (facility === undefined && !pre.timeFound && !pre.cisco && !(b[p] === PERCENT && scanTag(b, p, end))) {
     return fail('no-envelope', 'no PRI, timestamp or Cisco prefix');
   }
 
-  if (pre.timeFound && !pre.cisco) {
+  if (pre.timeFound && !pre.cisco && !tabbed) {
     const h = hostnameEnd(b, p, end);
     if (h > 0) {
       hostname = ascii(b, p, h);
@@ -129,6 +179,7 @@ function parse(frame: Uint8Array, ctx: ParseContext): Result<Envelope, ParseErro
       const q = preamble(b, p, end, ctx);
       if (q >= 0) {
         p = q;
+        tabbed = pre.tab;
         if (pre.seq >= 0) deviceSeq = pre.seq;
         if (pre.hostStart >= 0) hostname = ascii(b, pre.hostStart, pre.hostEnd);
         if (pre.timeFound && !Number.isNaN(pre.time)) {
@@ -143,7 +194,9 @@ function parse(frame: Uint8Array, ctx: ParseContext): Result<Envelope, ParseErro
   // is what rsyslog reports as programname and keeps IOS mnemonics apart from process names.
   let app: string | undefined;
   let procid: string | undefined;
-  if (p < end && scanTag(b, p, end)) {
+  if (tabbed) {
+    p++; // the TAB after the timestamp; what follows are the file's own fields
+  } else if (p < end && scanTag(b, p, end)) {
     app = ascii(b, p, tag.nameEnd);
     procid = tag.pidStart >= 0 ? ascii(b, tag.pidStart, tag.pidEnd) : undefined;
     p = tag.after;

@@ -1,43 +1,22 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Event } from '../../../model/event.js';
-import { parseEnvelope } from '../../envelope/index.js';
 import type { BodyInput } from '../types.js';
-import { checkBodyParserContract, FIXTURE_RECEIVED_AT, inputFromEnvelope, runParser } from '../testing.js';
+import { checkBodyParserContract, inputFromLine, inputsFromText, runParser } from '../testing.js';
 import { tacacs } from './tacacs.js';
 
 const dir = new URL('./testdata/', import.meta.url);
-const linesOf = (name: string): string[] => readFileSync(new URL(name, dir), 'utf8').split('\n').filter((l) => l !== '');
+const read = (name: string): string => readFileSync(new URL(name, dir), 'utf8');
 
 /** The TACACS+ server the files were read from, as `countersign import --host` would give it. */
 const SERVER = 'tacsrv';
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
 /**
- * tac_plus writes its timestamp, then a TAB. Today's envelope parsers reject that TAB after a BSD or
- * ctime(3) timestamp (see PROVENANCE.md), so for those lines the tests build the envelope the import
- * should produce: the time, no hostname, no app, msg = the rest of the line. Lines the envelope does
- * read (Marc Huber's ISO timestamps) go through the real envelope parser.
+ * A fixture file through the real envelope parsers, as `countersign import --host tacsrv` reads it: the
+ * rfc3164 envelope takes tac_plus's timestamp and the TAB after it (BSD, ctime(3), ISO with `+0000`),
+ * leaves hostname and app unset, and hands the fields over as msg; the input host is the server.
  */
-function inputOf(line: string, seq: number): BodyInput {
-  const real = parseEnvelope(Buffer.from(line, 'utf8'), { receivedAt: FIXTURE_RECEIVED_AT, timezone: 'UTC' }, 'auto');
-  if (real.ok) return inputFromEnvelope(real.value, seq, FIXTURE_RECEIVED_AT, SERVER);
-  const tab = line.indexOf('\t');
-  const stamp = line.slice(0, tab);
-  let time: number | undefined;
-  const ctime = /^[A-Z][a-z]{2} ([A-Z][a-z]{2}) +(\d{1,2}) (\d\d):(\d\d):(\d\d) (\d{4})$/.exec(stamp);
-  if (ctime !== null) {
-    time = Date.UTC(Number(ctime[6]), MONTHS.indexOf(ctime[1]!), Number(ctime[2]), Number(ctime[3]), Number(ctime[4]), Number(ctime[5]));
-  } else {
-    // A BSD timestamp: let the real envelope parser resolve it (year inferred around the receive time).
-    const bsd = parseEnvelope(Buffer.from(`${stamp} -`, 'utf8'), { receivedAt: FIXTURE_RECEIVED_AT, timezone: 'UTC' }, 'auto');
-    if (bsd.ok) time = bsd.value.time;
-  }
-  if (time === undefined) throw new Error(`fixture timestamp not understood: ${stamp}`);
-  return inputFromEnvelope({ format: 'rfc3164', time, msg: line.slice(tab + 1) }, seq, FIXTURE_RECEIVED_AT, SERVER);
-}
-const inputsOf = (lines: readonly string[]): BodyInput[] => lines.map((l, i) => inputOf(l, i + 1));
+const inputsOf = (name: string): BodyInput[] => inputsFromText(read(name), { host: SERVER });
 
 const FILES = ['tac_plus-ios.acct', 'tac_plus-junos.acct', 'tac_plus-srlinux.log', 'tac_plus-faq.acct'] as const;
 
@@ -61,7 +40,15 @@ describe('tacacs', () => {
       '2020-07-17 17:41:26 +0000\t10.1.1.2\tadmin\tssh\t10.1.1.1\tstop\ttask_id=129\ttimezone=UTC\tservice=shell\tpriv-lvl=15\tcmd=commit stay',
       '2020-07-17 18:01:50 +0000\t10.1.1.2\thans\tssh\t10.1.1.1\tascii login failed',
     ];
-    const { events, outcomes } = runParser(tacacs(), inputsOf(lines));
+    // Every line is a line of the fixture files (the test would otherwise drift from the data).
+    const all = FILES.flatMap((f) => read(f).split('\n'));
+    for (const l of lines) expect(all, l).toContain(l);
+    const inputs = lines.map((l, i) => inputFromLine(l, i + 1, { host: SERVER }));
+    for (const i of inputs) {
+      expect(i.host).toBe(SERVER); // the envelope found no hostname: the server, as imported
+      expect(i.envelope).toMatchObject({ format: 'rfc3164', hostname: undefined, app: undefined });
+    }
+    const { events, outcomes } = runParser(tacacs(), inputs);
     expect(outcomes.map((o) => (o.kind === 'events' ? o.events.length : o.kind))).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1]);
     const ios = (taskId: string, extra: Record<string, string | number | boolean>) => ({
       nas: '10.200.201.71', port: 'tty0', remAddr: 'async', deviceType: 'network', taskId, acctType: 'stop', service: 'shell', timezone: 'UTC', ...extra,
@@ -76,24 +63,24 @@ describe('tacacs', () => {
     });
     const t = (s: string): number => Date.parse(s);
     const expected: Event[] = [
-      { seq: 1, time: t('2026-09-24T16:09:32Z'), host: SERVER, kind: 'command', action: 'configure', user: 'user', hints: { devicePid: iosPid }, parser: 'tacacs@1', command: 'configure terminal', detail: ios('6', { privLvl: 15, configMode: 'enter' }) },
-      { seq: 2, time: t('2026-09-24T16:09:39Z'), host: SERVER, kind: 'config_change', action: 'config-line', user: 'user', hints: { devicePid: iosPid }, parser: 'tacacs@1', command: 'interface FastEthernet 0/0', detail: ios('7', { privLvl: 15, configMode: true }) },
-      { seq: 3, time: t('2026-09-24T16:10:02Z'), host: SERVER, kind: 'command', action: 'command', user: 'user', hints: { devicePid: iosPid }, parser: 'tacacs@1', command: 'end', detail: ios('11', { privLvl: 0, configMode: 'leave' }) },
-      { seq: 4, time: t('1995-07-13T14:09:02Z'), host: SERVER, kind: 'login', action: 'exec-start', user: 'billw', remote: '171.69.1.152', hints: { devicePid: 'cherub.cisco.com billw tty18 171.69.1.152' }, parser: 'tacacs@1', detail: { nas: 'cherub.cisco.com', port: 'tty18', remAddr: '171.69.1.152', deviceType: 'network', taskId: '17150', acctType: 'start', service: 'exec' } },
-      { seq: 5, time: t('1995-07-13T13:35:28Z'), host: SERVER, kind: 'logout', action: 'exec-stop', user: 'chein', remote: '171.69.1.141', hints: { devicePid: 'cherub.cisco.com chein tty5 171.69.1.141' }, parser: 'tacacs@1', detail: { nas: 'cherub.cisco.com', port: 'tty5', remAddr: '171.69.1.141', deviceType: 'network', taskId: '12028', acctType: 'stop', service: 'exec', elapsedTime: 875 } },
-      { seq: 6, time: t('2026-02-04T15:12:20Z'), host: SERVER, kind: 'login', action: 'exec-start', user: 'jathan', remote: '192.168.0.10', hints: { devicePid: junosPid }, parser: 'tacacs@1', detail: junos('1', 'start') },
-      { seq: 7, time: t('2026-02-04T15:13:52Z'), host: SERVER, kind: 'config_change', action: 'change-log-set', user: 'jathan', remote: '192.168.0.10', hints: { devicePid: junosPid }, parser: 'tacacs@1', command: 'set: [system root-authentication encrypted-password]', detail: junos('9', 'stop') },
-      { seq: 8, time: t('2026-02-04T15:14:03Z'), host: SERVER, kind: 'logout', action: 'exec-stop', user: 'jathan', remote: '192.168.0.10', hints: { devicePid: junosPid }, parser: 'tacacs@1', detail: junos('1', 'stop', { elapsedTime: 104 }) },
-      { seq: 9, time: t('2020-07-17T17:42:11Z'), host: SERVER, kind: 'command', action: 'command', user: 'admin', remote: '10.1.1.1', hints: { devicePid: '10.1.1.2 admin ssh 10.1.1.1' }, parser: 'tacacs@1', command: 'info from state', detail: srl('131', 'start') },
-      { seq: 11, time: t('2020-07-17T17:41:26Z'), host: SERVER, kind: 'commit', action: 'commit', user: 'admin', remote: '10.1.1.1', hints: { devicePid: '10.1.1.2 admin ssh 10.1.1.1' }, parser: 'tacacs@1', command: 'commit stay', detail: srl('129', 'stop') },
-      { seq: 12, time: t('2020-07-17T18:01:50Z'), host: SERVER, kind: 'login_failed', action: 'authen-failed', user: 'hans', remote: '10.1.1.1', reason: 'ascii login failed', hints: { devicePid: '10.1.1.2 hans ssh 10.1.1.1' }, parser: 'tacacs@1', detail: { nas: '10.1.1.2', port: 'ssh', remAddr: '10.1.1.1', deviceType: 'network', authenType: 'ascii' } },
+      { seq: 1, time: t('2026-09-24T16:09:32Z'), host: '10.200.201.71', kind: 'command', action: 'configure', user: 'user', hints: { devicePid: iosPid }, parser: 'tacacs@1', command: 'configure terminal', detail: ios('6', { privLvl: 15, configMode: 'enter' }) },
+      { seq: 2, time: t('2026-09-24T16:09:39Z'), host: '10.200.201.71', kind: 'config_change', action: 'config-line', user: 'user', hints: { devicePid: iosPid }, parser: 'tacacs@1', command: 'interface FastEthernet 0/0', detail: ios('7', { privLvl: 15, configMode: true }) },
+      { seq: 3, time: t('2026-09-24T16:10:02Z'), host: '10.200.201.71', kind: 'command', action: 'command', user: 'user', hints: { devicePid: iosPid }, parser: 'tacacs@1', command: 'end', detail: ios('11', { privLvl: 0, configMode: 'leave' }) },
+      { seq: 4, time: t('1995-07-13T14:09:02Z'), host: 'cherub.cisco.com', kind: 'login', action: 'exec-start', user: 'billw', remote: '171.69.1.152', hints: { devicePid: 'cherub.cisco.com billw tty18 171.69.1.152' }, parser: 'tacacs@1', detail: { nas: 'cherub.cisco.com', port: 'tty18', remAddr: '171.69.1.152', deviceType: 'network', taskId: '17150', acctType: 'start', service: 'exec' } },
+      { seq: 5, time: t('1995-07-13T13:35:28Z'), host: 'cherub.cisco.com', kind: 'logout', action: 'exec-stop', user: 'chein', remote: '171.69.1.141', hints: { devicePid: 'cherub.cisco.com chein tty5 171.69.1.141' }, parser: 'tacacs@1', detail: { nas: 'cherub.cisco.com', port: 'tty5', remAddr: '171.69.1.141', deviceType: 'network', taskId: '12028', acctType: 'stop', service: 'exec', elapsedTime: 875 } },
+      { seq: 6, time: t('2026-02-04T15:12:20Z'), host: '192.168.0.202', kind: 'login', action: 'exec-start', user: 'jathan', remote: '192.168.0.10', hints: { devicePid: junosPid }, parser: 'tacacs@1', detail: junos('1', 'start') },
+      { seq: 7, time: t('2026-02-04T15:13:52Z'), host: '192.168.0.202', kind: 'config_change', action: 'change-log-set', user: 'jathan', remote: '192.168.0.10', hints: { devicePid: junosPid }, parser: 'tacacs@1', command: 'set: [system root-authentication encrypted-password]', detail: junos('9', 'stop') },
+      { seq: 8, time: t('2026-02-04T15:14:03Z'), host: '192.168.0.202', kind: 'logout', action: 'exec-stop', user: 'jathan', remote: '192.168.0.10', hints: { devicePid: junosPid }, parser: 'tacacs@1', detail: junos('1', 'stop', { elapsedTime: 104 }) },
+      { seq: 9, time: t('2020-07-17T17:42:11Z'), host: '10.1.1.2', kind: 'command', action: 'command', user: 'admin', remote: '10.1.1.1', hints: { devicePid: '10.1.1.2 admin ssh 10.1.1.1' }, parser: 'tacacs@1', command: 'info from state', detail: srl('131', 'start') },
+      { seq: 11, time: t('2020-07-17T17:41:26Z'), host: '10.1.1.2', kind: 'commit', action: 'commit', user: 'admin', remote: '10.1.1.1', hints: { devicePid: '10.1.1.2 admin ssh 10.1.1.1' }, parser: 'tacacs@1', command: 'commit stay', detail: srl('129', 'stop') },
+      { seq: 12, time: t('2020-07-17T18:01:50Z'), host: '10.1.1.2', kind: 'login_failed', action: 'authen-failed', user: 'hans', remote: '10.1.1.1', reason: 'ascii login failed', hints: { devicePid: '10.1.1.2 hans ssh 10.1.1.1' }, parser: 'tacacs@1', detail: { nas: '10.1.1.2', port: 'ssh', remAddr: '10.1.1.1', deviceType: 'network', authenType: 'ascii' } },
     ];
     expect(events).toEqual(expected);
   });
 
   it('claims untagged accounting lines and leaves other programs alone', () => {
     const p = tacacs();
-    const acct = inputOf(linesOf('tac_plus-ios.acct')[0]!, 1);
+    const acct = inputsOf('tac_plus-ios.acct')[0]!;
     expect(p.claims!(acct)).toBe(true);
     const other: BodyInput = { seq: 2, time: 0, host: 'h', envelope: { format: 'rfc3164', app: 'sshd', msg: 'Accepted password for root from 10.0.0.1 port 22 ssh2' } };
     expect(p.claims!(other)).toBe(false);
@@ -103,14 +90,37 @@ describe('tacacs', () => {
     expect(p.parse(junk)).toEqual({ kind: 'unparsed', reason: 'unknown-message', message: 'Reading config' });
   });
 
+  it('reads every fixture line through the real envelope: time set, msg starts at the NAS', () => {
+    for (const name of FILES) {
+      for (const i of inputsOf(name)) {
+        expect(i.envelope.format).toBe('rfc3164');
+        expect(i.envelope.time, i.envelope.msg).toBeTypeOf('number');
+        expect(i.envelope.hostname).toBeUndefined();
+        expect(i.envelope.app).toBeUndefined();
+        expect(i.envelope.msg).toMatch(/^[0-9a-z.]+\t/);
+      }
+    }
+  });
+
+  it('names the NAS as every event\'s host, not the TACACS+ server', () => {
+    for (const name of FILES) {
+      const { events } = runParser(tacacs(), inputsOf(name));
+      expect(events.length).toBeGreaterThan(0);
+      for (const e of events) {
+        expect(e.host).not.toBe(SERVER);
+        expect(e.host).toBe(e.detail?.nas);
+      }
+    }
+  });
+
   it('keeps the contract on arbitrary and mutated input', () => {
-    const seeds = FILES.flatMap((f) => inputsOf(linesOf(f)).map((i) => i.envelope.msg));
+    const seeds = FILES.flatMap((f) => inputsOf(f).map((i) => i.envelope.msg));
     checkBodyParserContract(tacacs, seeds, 1000);
   });
 
   for (const name of FILES) {
     it(`matches the golden events of ${name}`, () => {
-      const { events } = runParser(tacacs(), inputsOf(linesOf(name)));
+      const { events } = runParser(tacacs(), inputsOf(name));
       const golden = new URL(`${name.replace(/\.(acct|log)$/, '')}.events.json`, dir);
       const text = JSON.stringify(events, null, 1) + '\n';
       if (process.env.UPDATE_GOLDEN === '1') writeFileSync(golden, text);
@@ -121,7 +131,7 @@ describe('tacacs', () => {
   it('pins the outcome and event counts per file', () => {
     const counts = Object.fromEntries(
       FILES.map((name) => {
-        const { events, outcomes } = runParser(tacacs(), inputsOf(linesOf(name)));
+        const { events, outcomes } = runParser(tacacs(), inputsOf(name));
         const c: Record<string, number> = { records: outcomes.length };
         for (const o of outcomes) c[`outcome:${o.kind}`] = (c[`outcome:${o.kind}`] ?? 0) + 1;
         for (const e of events) c[e.kind] = (c[e.kind] ?? 0) + 1;

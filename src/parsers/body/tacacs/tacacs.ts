@@ -4,21 +4,25 @@
 // A record is TAB-separated, as tac_plus's do_acct_file() writes it:
 //   TIMESTAMP \t NAS \t USER \t PORT \t REM_ADDR \t start|stop|update \t AV \t AV …
 // where each AV is `name=value` (mandatory) or `name*value` (optional; JunOS sends `process*mgd[PID]`).
-// The envelope consumes TIMESTAMP when it can; where it leaves a field in front (Marc Huber's ISO
-// timestamps end in a zone, `+0000`, which the envelope does not read) or none of it (the whole line
-// as msg), the record type is found one field later. Records carry no program tag, so `claims()`
-// recognises them by that shape. Marc Huber's access log shares the first five fields and ends in
-// `ascii login succeeded|failed`; those are read too. tac_plus's `accounting syslog` output (tag
-// tac_plus, fields joined by four spaces) is read under its program names.
+// The rfc3164 envelope reads TIMESTAMP and its TAB (BSD `Sep 24 16:08:12`, ctime(3) `Thu Jul 13
+// 13:35:28 1995`, `2020-07-17 17:41:26 +0000`) and hands over the rest as msg; where a field is still in
+// front of NAS (a relay that kept the timestamp in the message), the record type is found one field
+// later. Records carry no program tag, so `claims()` recognises them by that shape. Marc Huber's access
+// log shares the first five fields and ends in `ascii login succeeded|failed`; those are read too.
+// tac_plus's `accounting syslog` output (tag tac_plus, fields joined by four spaces) is read under its
+// program names.
+//
+// Host: the record is written (or relayed) by the TACACS+ server but is about the NAS, the device the
+// operator was on, so every event's host is the NAS (also kept as detail.nas); input.host, the server,
+// names no session.
 //
 // Sessions: tac_plus task_ids do not identify a session. Cisco IOS numbers every accounting request
 // from one per-device counter (an exec's start and stop share one; each command has its own), JunOS
 // and SR Linux count per session from 1, and a JunOS session's logout carries yet another. A task_id
-// keyed on the envelope host (the TACACS+ server, for every device it serves) would merge unrelated
-// sessions, and tacacsTaskId outranks devicePid in the sessionizer, so it is never set: the task id is
-// detail.taskId, and the session is keyed by hints.devicePid = "NAS USER PORT REM_ADDR" (plus the
-// JunOS mgd pid, the device's own session id, where the record names it). Not `tty` either: a port
-// such as "tty2" keyed on the server's host would join sessions of different devices.
+// would merge unrelated sessions of one device, and tacacsTaskId outranks devicePid in the sessionizer,
+// so it is never set: the task id is detail.taskId, and the session is keyed by hints.devicePid =
+// "NAS USER PORT REM_ADDR" (plus the JunOS mgd pid, the device's own session id, where the record names
+// it). Not `tty` alone either: IOS reuses a port such as "tty2" for the next login.
 //
 // Stateful (one instance per pipeline, from the factory): a command accounted both at start and at
 // stop (start-stop accounting) becomes one event, at its start; and a session's configuration mode
@@ -191,7 +195,7 @@ class TacacsParser implements BodyParser {
     const make = (kind: EventKind, action: string, extra: Partial<Event> = {}): Event => ({
       seq: input.seq,
       time: input.time,
-      host: input.host,
+      host: rec.nas,
       kind,
       action,
       ...(user !== undefined ? { user } : {}),
@@ -221,7 +225,7 @@ class TacacsParser implements BodyParser {
     if (service !== undefined) detail.service = service;
     const rawCmd = rec.av.get('cmd');
     // ppp/slip/arap/system/none records are not an operator's session on the device (a `system`
-    // reload would, keyed on the TACACS+ server's host, close every device's sessions).
+    // record is the NAS's own accounting, e.g. a reload; it is not read as one here).
     if (service !== undefined ? !SHELL_SERVICES.has(service) : rawCmd === undefined) return NONE;
     for (const [name, key] of [
       ['priv-lvl', 'privLvl'],
