@@ -8,6 +8,7 @@ import { runImport } from './import.js';
 import { runRecords } from './records.js';
 import { runServe } from './serve.js';
 import { runVerify } from './verify.js';
+import { runExport } from './export.js';
 import { runCheckpoint } from './checkpoint.js';
 import { runSessionShow, runSessions, type SessionsOptions } from './sessions.js';
 
@@ -90,10 +91,19 @@ program
   .description('Check the data directory offline: every record against its leaf, the whole tree, every signed checkpoint, and the events and sessions against their records. Exit 0 intact, 1 not intact (the first mismatch is named), 2 could not run.')
   .option('-c, --config <file>', 'YAML configuration file (for dataDir)')
   .option('-d, --data <dir>', 'data directory (default ./data)')
+  .option('--bundle <file>', 'check an exported bundle (countersign export --bundle) instead of a data directory')
   .option('--checkpoint <file>', 'a checkpoint obtained elsewhere (saved earlier, or cosigned by a witness): prove the log still extends it')
   .option('--key <vkey-or-file>', "the log's verifier key as you hold it (default: the data directory's tlog/log.vkey, which whoever controls the host can replace)")
   .option('--json', 'print the report as JSON')
-  .action((o: { config?: string; data?: string; checkpoint?: string; key?: string; json?: boolean }) => runVerify(o));
+  .action((o: { config?: string; data?: string; bundle?: string; checkpoint?: string; key?: string; json?: boolean }) => runVerify(o));
+
+program
+  .command('export')
+  .description('Write the whole store as one file that `countersign verify --bundle FILE` checks on any machine: records, tree, checkpoints (a fresh one is signed first), events, sessions, and the verifier key.')
+  .requiredOption('--bundle <file>', 'the file to write (must not exist)')
+  .option('-c, --config <file>', 'YAML configuration file (for dataDir)')
+  .option('-d, --data <dir>', 'data directory (default ./data)')
+  .action(async (o: { config?: string; data?: string; bundle: string }) => runExport(o));
 
 program
   .command('checkpoint')

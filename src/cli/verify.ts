@@ -5,16 +5,17 @@ import { CS_ERR } from '../errors.js';
 import { escapeControls } from '../model/escape.js';
 import { storePath } from '../store/index.js';
 import { existsSync, readFileSync } from 'node:fs';
-import { verifyStore } from '../pipeline/verify.js';
+import { verifyBundle, verifyStore } from '../pipeline/verify.js';
 
-export const runVerify = (o: { config?: string; data?: string; checkpoint?: string; key?: string; json?: boolean }): void => {
+export const runVerify = (o: { config?: string; data?: string; bundle?: string; checkpoint?: string; key?: string; json?: boolean }): void => {
   const config = loadConfig(o.config, o.data !== undefined ? { dataDir: o.data } : {});
-  if (!existsSync(storePath(config.dataDir))) throw CS_ERR.storeNotFound(storePath(config.dataDir));
+  if (o.bundle === undefined && !existsSync(storePath(config.dataDir))) throw CS_ERR.storeNotFound(storePath(config.dataDir));
   const key = o.key === undefined ? undefined : existsSync(o.key) ? readFileSync(o.key, 'utf8').trim() : o.key;
   const tty = process.stderr.isTTY === true;
   let report;
   try {
-    report = verifyStore(config.dataDir, {
+    const run = o.bundle !== undefined ? (opts: Parameters<typeof verifyStore>[1]) => verifyBundle(o.bundle!, opts) : (opts: Parameters<typeof verifyStore>[1]) => verifyStore(config.dataDir, opts);
+    report = run({
       ...(o.checkpoint !== undefined ? { checkpointFile: o.checkpoint } : {}),
       ...(key !== undefined ? { verifierKey: key } : {}),
       onProgress: (n) => {

@@ -1,9 +1,9 @@
 // `countersign verify`, as a library: recomputes every record's SHA-256 and leaf, the whole tree, every
 // checkpoint's signature and root, an outside checkpoint if given, and checks the derived tables
 // (events, sessions) against what the records say. Reads only; names the first thing that does not match.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import BetterSqlite3 from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import type BetterSqlite3 from 'better-sqlite3';
 import type { Event } from '../model/event.js';
 import { BodyParsers } from '../parsers/body/index.js';
 import { decodeBundle } from '../store/record-bundle.js';
@@ -45,7 +45,26 @@ const sha256 = (b: Uint8Array): Buffer => createHash('sha256').update(b).digest(
 export const verifyStore = (dataDir: string, opts: VerifyOptions = {}): VerifyReport => {
   const db = openSqlite(dataDir, { readonly: true });
   try {
-    return new Verifier(db, dataDir, opts).run();
+    return new Verifier(db, () => readFileSync(logVerifierKeyFile(dataDir), 'utf8'), opts).run();
+  } finally {
+    db.close();
+  }
+};
+
+/** The key under which an exported bundle carries the log's verifier key (the bundle is the whole store, one file). */
+export const BUNDLE_VKEY = 'bundle_log_vkey';
+
+/** Verifies an exported bundle (`countersign export --bundle`) on a machine with no access to the server. */
+export const verifyBundle = (file: string, opts: VerifyOptions = {}): VerifyReport => {
+  if (!existsSync(file)) throw new Error(`${file}: no such bundle`);
+  const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+  try {
+    const vkey = (): string => {
+      const v = db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(BUNDLE_VKEY) as string | undefined;
+      if (v === undefined) throw new Error('the bundle carries no verifier key');
+      return v;
+    };
+    return new Verifier(db, vkey, opts).run();
   } finally {
     db.close();
   }
@@ -56,7 +75,8 @@ class Verifier {
   private readonly max: number;
   constructor(
     private readonly db: BetterSqlite3.Database,
-    private readonly dataDir: string,
+    /** The verifier key the store itself carries (data directory file, or the bundle's meta row). */
+    private readonly ownKey: () => string,
     private readonly opts: VerifyOptions,
   ) {
     this.max = opts.maxProblems ?? 100;
@@ -155,7 +175,7 @@ class Verifier {
     let vkey = this.opts.verifierKey;
     if (vkey === undefined) {
       try {
-        vkey = readFileSync(logVerifierKeyFile(this.dataDir), 'utf8').trim();
+        vkey = this.ownKey().trim();
       } catch {
         return null;
       }

@@ -211,5 +211,23 @@ describe('countersign verify catches tampering', () => {
     expect(kinds).toContain('checkpoint'); // its checkpoints are not signed by the key the reviewers hold
     expect(kinds).toContain('outside-checkpoint'); // and the saved checkpoint's root is not this log's
   });
+
+  it('an exported bundle verifies on its own, and a changed copy of it does not', async () => {
+    const out = join(tempDir('tamper-bundle'), 'evidence.sqlite');
+    dirs.push(join(out, '..'));
+    const e = await run(['export', '--data', base, '--bundle', out]);
+    expect(e.code, e.stderr).toBe(0);
+    const ok = await run(['verify', '--json', '--bundle', out, '--key', vkey, '--checkpoint', saved]);
+    expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+    expect((JSON.parse(ok.stdout) as Report).entries).toBe(2133);
+    const changed = join(out, '..', 'changed.sqlite');
+    cpSync(out, changed);
+    const db = new BetterSqlite3(changed);
+    db.prepare("UPDATE events SET command = 'true', data = json_set(data, '$.command', 'true') WHERE id = (SELECT min(id) FROM events WHERE command IS NOT NULL)").run();
+    db.close();
+    const bad = await run(['verify', '--json', '--bundle', changed, '--key', vkey]);
+    expect(bad.code).toBe(1);
+    expect((JSON.parse(bad.stdout) as Report).problems[0]!.kind).toBe('event');
+  });
 });
 
