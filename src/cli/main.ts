@@ -11,6 +11,7 @@ import { runVerify } from './verify.js';
 import { runExport } from './export.js';
 import { runCheckpoint } from './checkpoint.js';
 import { runSessionShow, runSessions, type SessionsOptions } from './sessions.js';
+import { runWitness, type WitnessCliOptions } from '../witness/run.js';
 
 // `countersign sessions | head`: a reader that stops early is not an error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -111,6 +112,15 @@ program
   .option('-c, --config <file>', 'YAML configuration file (for dataDir)')
   .option('-d, --data <dir>', 'data directory (default ./data)')
   .action(async (o: { config?: string; data?: string }) => runCheckpoint(o));
+
+program
+  .command('witness')
+  .description("Run a witness for other sites' logs (C2SP tlog-witness): POST /add-checkpoint takes a log's new checkpoint with a consistency proof from the last one this witness cosigned, and answers with a cosignature only if the log only grew.")
+  .requiredOption('-d, --data <dir>', "the witness's data directory (witness.db, witness.key); keep it off the log host")
+  .option('--listen <host:port>', 'address for the HTTP API', '127.0.0.1:8380')
+  .option('--log <origin=vkey>', "a log to witness: its origin and its verifier key as `countersign serve` prints it (repeatable; a bare key means origin = the key's name)", (v: string, all: string[]) => [...all, v], [] as string[])
+  .option('--name <name>', "the witness key's name when it is made on first start (default countersign-witness/<hostname>)")
+  .action(async (o: WitnessCliOptions) => runWitness(o));
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof CsError) process.stderr.write(`countersign: ${e.message}\n`);

@@ -65,6 +65,8 @@ interface Orphan {
   readonly event: Event;
   readonly eventId: number;
   readonly keys: readonly string[];
+  /** Adopted or expired: skipped wherever it is still listed. */
+  settled: boolean;
 }
 
 const RECENT_MAX = 16;
@@ -77,6 +79,8 @@ export class Sessionizer {
   private readonly byHost = new Map<string, Set<Live>>();
   private readonly byId = new Map<number, Live>();
   private orphans: Orphan[] = [];
+  /** Orphans by each of their keys, so a session claiming a key finds its orphans without a scan. */
+  private readonly orphansByKey = new Map<string, Orphan[]>();
   private touched = new Set<Live>();
   private attributions: Attribution[] = [];
 
@@ -125,7 +129,13 @@ export class Sessionizer {
     // (tick), when the evidence for it (snoopy's `sudo …` line before sudo's own) has had time to arrive,
     // whatever the order of arrival.
     this.attribute(eventId, null, null, null, e.targetUser ?? e.user ?? null);
-    this.orphans.push({ event: e, eventId, keys });
+    const o: Orphan = { event: e, eventId, keys, settled: false };
+    this.orphans.push(o);
+    for (const k of keys) {
+      const list = this.orphansByKey.get(k);
+      if (list === undefined) this.orphansByKey.set(k, [o]);
+      else list.push(o);
+    }
     return this.drain();
   }
 
@@ -148,9 +158,23 @@ export class Sessionizer {
       if (live.s.status === 'closed' && (live.s.endedAt ?? 0) + this.opts.graceMs < now) this.forget(live);
     }
     if (this.orphans.length > 0) {
-      const expired = this.orphans.filter((o) => o.event.time + this.opts.orphanWindowMs < now);
+      const expired: Orphan[] = [];
+      const waiting: Orphan[] = [];
+      for (const o of this.orphans) {
+        if (o.settled) continue;
+        if (o.event.time + this.opts.orphanWindowMs < now) expired.push(o);
+        else waiting.push(o);
+      }
+      this.orphans = waiting;
       if (expired.length > 0) {
-        this.orphans = this.orphans.filter((o) => !expired.includes(o));
+        for (const o of expired) {
+          o.settled = true;
+          for (const k of o.keys) {
+            const list = this.orphansByKey.get(k)?.filter((x) => !x.settled);
+            if (list === undefined || list.length === 0) this.orphansByKey.delete(k);
+            else this.orphansByKey.set(k, list);
+          }
+        }
         // Oldest first: one weak link may give a session the key the later ones share (a tlog recording's chunks).
         for (const o of expired) {
           const hit = this.strongMatch(o.keys, o.event);
@@ -303,10 +327,20 @@ export class Sessionizer {
       if (live.s.status === 'open') this.open.set(key, live);
       else this.closed.set(key, live);
     }
-    if (added.length === 0 || this.orphans.length === 0) return;
-    const waiting = this.orphans.filter((o) => o.keys.some((k) => added.includes(k)));
+    if (added.length === 0 || this.orphansByKey.size === 0) return;
+    const waiting: Orphan[] = [];
+    for (const k of added) {
+      const list = this.orphansByKey.get(k);
+      if (list === undefined) continue;
+      this.orphansByKey.delete(k);
+      for (const o of list) {
+        if (o.settled) continue;
+        o.settled = true;
+        waiting.push(o);
+      }
+    }
     if (waiting.length === 0) return;
-    this.orphans = this.orphans.filter((o) => !waiting.includes(o));
+    waiting.sort((a, b) => a.eventId - b.eventId); // in arrival order, as a scan of the queue would give
     for (const o of waiting) {
       const key = o.keys.find((k) => live.keys.has(k))!;
       const viaWeak = live.keys.get(key) === true;
