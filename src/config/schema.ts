@@ -92,6 +92,15 @@ export const configSchema = z
       .strictObject({
         checkpointIntervalSeconds: z.number().int().min(1).max(86_400).default(10)
           .describe('How often a signed checkpoint of the tamper-evident log is made when it grew (one is also made at shutdown). Every checkpoint is kept.'),
+        witnesses: z
+          .array(
+            z.strictObject({
+              url: z.url().describe('Base URL of a witness (`countersign witness` elsewhere); checkpoints are POSTed to <url>/add-checkpoint.'),
+              verifierKey: z.string().min(1).describe('The witness\'s verifier key, as it printed at its start (witness.vkey).'),
+            }),
+          )
+          .default([])
+          .describe('Witnesses that cosign each new checkpoint after checking it extends the last one they saw. Without one, whoever holds the signing key can rewrite history unnoticed (README).'),
       })
       .prefault({}),
     sessions: z

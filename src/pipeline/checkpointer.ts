@@ -28,10 +28,16 @@ export class Checkpointer {
     return this.store.latestCheckpoint();
   }
 
-  start(intervalMs: number, onError: (e: unknown) => void): void {
+  /** Every interval; `onNew` hears of each checkpoint made (the witnesses get it). */
+  start(intervalMs: number, onError: (e: unknown) => void, onNew: (c: StoredCheckpoint) => void = () => undefined): void {
+    let lastId = this.store.latestCheckpoint()?.id;
     const tick = (): void => {
       try {
-        this.make();
+        const c = this.make();
+        if (c !== undefined && c.id !== lastId) {
+          lastId = c.id;
+          onNew(c);
+        }
       } catch (e) {
         onError(e);
       }

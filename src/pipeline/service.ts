@@ -8,6 +8,7 @@ import { CS_ERR } from '../errors.js';
 import { openSessionReader, openTlogStore, prepareStore } from '../store/index.js';
 import { Checkpointer } from './checkpointer.js';
 import { loadOrCreateLogKey } from './log-key.js';
+import { WitnessPusher } from './witness-push.js';
 import { startSyslogTcp } from '../sources/syslog-tcp.js';
 import { startSyslogTls } from '../sources/syslog-tls.js';
 import { startSyslogUdp } from '../sources/syslog-udp.js';
@@ -75,6 +76,8 @@ export const startService = async (config: Config, log: Logger, clock: Clock): P
   );
   const tlogStore = openTlogStore(config.dataDir);
   const checkpointer = new Checkpointer(tlogStore, logKey, clock);
+  const witnesses = new WitnessPusher(tlogStore, config.tlog.witnesses, log.child({ component: 'witness' }), clock);
+  if (witnesses.count === 0) log.warn('tlog: no witness configured: anyone holding the signing key could rewrite history unnoticed; save checkpoints off this host (README)');
   const sessionReader = openSessionReader(config.dataDir);
   const api = buildApi({ log, health, metricsText: () => metrics.registry.render(), sessions: sessionReader, tlog: () => tlogStore, version: VERSION });
   api.addHook('onClose', async () => sessionReader.close());
@@ -108,7 +111,11 @@ export const startService = async (config: Config, log: Logger, clock: Clock): P
   }
 
   derive.start();
-  checkpointer.start(config.tlog.checkpointIntervalSeconds * 1000, (e) => log.error({ err: String((e as Error)?.message ?? e) }, 'signing a checkpoint failed'));
+  checkpointer.start(
+    config.tlog.checkpointIntervalSeconds * 1000,
+    (e) => log.error({ err: String((e as Error)?.message ?? e) }, 'signing a checkpoint failed'),
+    (c) => void witnesses.push(c),
+  );
   ingest.onCommitted(() => derive.nudge());
   for (const s of sources) log.info({ source: s.id, host: s.address.host, port: s.address.port, protocol: s.address.protocol }, 'listening');
   log.info({ source: 'web', host: web.host, port: web.port, url: `http://${web.host}:${web.port}/`, dataDir: config.dataDir }, 'listening');
@@ -125,7 +132,8 @@ export const startService = async (config: Config, log: Logger, clock: Clock): P
         await committer.close();
         checkpointer.stop();
         try {
-          checkpointer.make(); // the final state, so a verify after shutdown has a checkpoint covering everything
+          const last = checkpointer.make(); // the final state, so a verify after shutdown has a checkpoint covering everything
+          if (last !== undefined) await witnesses.push(last);
         } catch (e) {
           log.error({ err: String((e as Error)?.message ?? e) }, 'signing the final checkpoint failed');
         }

@@ -128,5 +128,24 @@ export const migrationsFor = (dialect: SqlDialectName): Record<string, Migration
         await db.schema.createIndex('tlog_checkpoints_size').on('tlog_checkpoints').column('size').execute();
       },
     },
+    '0004_witnesses': {
+      async up(db: Kysely<unknown>) {
+        // What each witness last cosigned, and every cosigned checkpoint note it returned.
+        await db.schema
+          .createTable('tlog_witness_state')
+          .addColumn('witness', 'text', (c) => c.primaryKey())
+          .addColumn('size', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('tlog_cosignatures')
+          .addColumn('checkpoint_id', 'bigint', (c) => c.notNull())
+          .addColumn('witness', 'text', (c) => c.notNull())
+          .addColumn('line', 'text', (c) => c.notNull())
+          .addColumn('received_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('tlog_cosignatures_pk', ['checkpoint_id', 'witness'])
+          .execute();
+      },
+    },
   };
 };

@@ -113,7 +113,23 @@ export interface TlogCheckpointsTable {
   created_at: number;
 }
 
+export interface TlogWitnessStateTable {
+  witness: string;
+  size: number;
+  updated_at: number;
+}
+
+export interface TlogCosignaturesTable {
+  checkpoint_id: number;
+  witness: string;
+  /** The cosignature line as the witness returned it (`— name base64`). */
+  line: string;
+  received_at: number;
+}
+
 export interface Database {
+  tlog_witness_state: TlogWitnessStateTable;
+  tlog_cosignatures: TlogCosignaturesTable;
   tlog_tiles: TlogTilesTable;
   tlog_state: TlogStateTable;
   tlog_checkpoints: TlogCheckpointsTable;

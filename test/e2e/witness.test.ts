@@ -2,7 +2,6 @@
 // `countersign import` and `countersign checkpoint`) and its consistency proofs, over HTTP as the log host would
 // push them: cosignatures that check with the key the witness printed, a replay refused with the stored size, a
 // fork refused, and the size and key kept across a restart.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -10,44 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteTlogStore } from '../../src/store/sqlite/tlog-store.js';
 import { cosignatureVerifier, ed25519Verifier, formatCheckpoint, generateKey, openCheckpoint, parseNote, signNote, ed25519Signer, verifyCosignature } from '../../src/tlog/index.js';
 import { CLI, runCli, tempDir } from './helpers/countersign.js';
-
-interface Witness {
-  readonly proc: ChildProcess;
-  readonly port: number;
-  readonly verifierKey: string;
-  readonly lines: Record<string, unknown>[];
-  stop(): Promise<number | null>;
-}
-
-const startWitness = (dataDir: string, logs: string[]): Promise<Witness> =>
-  new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [CLI, 'witness', '--data', dataDir, '--listen', '127.0.0.1:0', ...logs.flatMap((l) => ['--log', l])], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const lines: Record<string, unknown>[] = [];
-    let buf = '';
-    let err = '';
-    const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
-    void exited.then((code) => reject(new Error(`the witness exited (${code}) before listening: ${err}`)));
-    proc.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
-    proc.stdout!.setEncoding('utf8').on('data', (d: string) => {
-      buf += d;
-      for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
-        const text = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        let l: Record<string, unknown>;
-        try {
-          l = JSON.parse(text) as Record<string, unknown>;
-        } catch {
-          err += `stdout (not JSON): ${text}\n`;
-          continue;
-        }
-        lines.push(l);
-        if (l.msg === 'listening') {
-          const key = lines.find((k) => k.msg === 'witness key')?.verifierKey as string;
-          resolve({ proc, port: l.port as number, verifierKey: key, lines, stop: async () => (proc.kill('SIGTERM'), exited) });
-        }
-      }
-    });
-  });
+import { startWitness, type Witness } from './helpers/witness.js';
 
 const SYSLOG = (from: number, n: number): string =>
   Array.from({ length: n }, (_, i) => `Jan 10 10:00:${String((from + i) % 60).padStart(2, '0')} web1 sshd[${100 + from + i}]: Accepted publickey for alice from 10.0.0.5 port ${50000 + from + i} ssh2\n`).join('');

@@ -101,6 +101,30 @@ export class SqliteTlogStore {
     return this.latest.get() as StoredCheckpoint | undefined;
   }
 
+  witnessSize(witness: string): number {
+    return (this.db.prepare('SELECT size FROM tlog_witness_state WHERE witness = ?').pluck().get(witness) as number | undefined) ?? 0;
+  }
+
+  /** A witness cosigned checkpoint `checkpointId` of `size`: its line is kept and its size remembered, together. */
+  saveCosignature(checkpointId: number, witness: string, size: number, line: string, at: number): void {
+    this.db.transaction(() => {
+      this.db.prepare('INSERT INTO tlog_cosignatures (checkpoint_id, witness, line, received_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(checkpointId, witness, line, at);
+      this.db.prepare('INSERT INTO tlog_witness_state (witness, size, updated_at) VALUES (?, ?, ?) ON CONFLICT (witness) DO UPDATE SET size = excluded.size, updated_at = excluded.updated_at').run(witness, size, at);
+    }).immediate();
+  }
+
+  setWitnessSize(witness: string, size: number, at: number): void {
+    this.db.prepare('INSERT INTO tlog_witness_state (witness, size, updated_at) VALUES (?, ?, ?) ON CONFLICT (witness) DO UPDATE SET size = excluded.size, updated_at = excluded.updated_at').run(witness, size, at);
+  }
+
+  /** The latest checkpoint with every cosignature received for it appended (a C2SP note with several signatures). */
+  latestCosigned(): StoredCheckpoint | undefined {
+    const c = this.latestCheckpoint();
+    if (c === undefined) return undefined;
+    const lines = this.db.prepare('SELECT line FROM tlog_cosignatures WHERE checkpoint_id = ? ORDER BY witness').pluck().all(c.id) as string[];
+    return lines.length === 0 ? c : { ...c, note: c.note + lines.map((l) => (l.endsWith('\n') ? l : `${l}\n`)).join('') };
+  }
+
   checkpoints(): StoredCheckpoint[] {
     return this.db.prepare('SELECT id, size, root, note, created_at AS createdAt FROM tlog_checkpoints ORDER BY id').all() as StoredCheckpoint[];
   }
