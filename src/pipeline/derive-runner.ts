@@ -15,10 +15,18 @@ export class DeriveRunner {
   openSessions = 0;
   lastFailure: string | null = null;
 
+  private readonly busyBuffer = new SharedArrayBuffer(4);
+  private readonly busy = new Int32Array(this.busyBuffer);
+
   constructor(
-    private readonly opts: DeriveThreadOptions,
+    private readonly opts: Omit<DeriveThreadOptions, 'ingestBusy'>,
     private readonly log: Logger,
   ) {}
+
+  /** Ingest has records waiting to commit: the deriver steps back until it has not. */
+  setIngestBusy(busy: boolean): void {
+    Atomics.store(this.busy, 0, busy ? 1 : 0);
+  }
 
   start(): void {
     if (this.stopped) return;
@@ -32,7 +40,7 @@ export class DeriveRunner {
       return;
     }
     this.lock = got;
-    const worker = new Worker(new URL('./derive-thread.js', import.meta.url), { workerData: this.opts });
+    const worker = new Worker(new URL('./derive-thread.js', import.meta.url), { workerData: { ...this.opts, ingestBusy: this.busyBuffer } satisfies DeriveThreadOptions });
     worker.on('message', (m: DeriveThreadReply) => {
       if (m.type === 'progress') {
         this.cursor = m.cursor;

@@ -10,7 +10,13 @@ export interface DeriveThreadOptions {
   readonly dataDir: string;
   readonly sessionizer: SessionizerOptions;
   readonly intervalMs: number;
+  /** One Int32 the main thread sets to 1 while ingest has records waiting to commit. */
+  readonly ingestBusy: SharedArrayBuffer;
 }
+
+/** While ingest is busy the deriver takes small bites with pauses: receiving and storing come first. */
+const BUSY_STEP = 256;
+const BUSY_PAUSE_MS = 200;
 
 export type DeriveThreadMsg = { readonly type: 'nudge' } | { readonly type: 'stop' };
 export type DeriveThreadReply =
@@ -29,18 +35,20 @@ let lastTick = 0;
 const report = (): void => port.postMessage({ type: 'progress', cursor: deriver.cursor, openSessions: deriver.openSessions } satisfies DeriveThreadReply);
 
 /** Derives in slices, yielding between them so a stop or nudge is heard. */
+const busy = new Int32Array(opts.ingestBusy);
 const run = (): void => {
   if (timer !== null) clearTimeout(timer);
   timer = null;
   try {
-    const n = deriver.step();
+    const pressed = Atomics.load(busy, 0) === 1;
+    const n = deriver.step(pressed ? BUSY_STEP : 2048);
     const now = systemClock.now();
     if (now - lastTick > 5_000) {
       lastTick = now;
       deriver.tick();
     }
     if (n > 0) report();
-    if (!stopping) timer = setTimeout(run, n > 0 ? 0 : opts.intervalMs);
+    if (!stopping) timer = setTimeout(run, pressed ? BUSY_PAUSE_MS : n > 0 ? 0 : opts.intervalMs);
   } catch (e) {
     port.postMessage({ type: 'failed', message: String((e as Error)?.message ?? e) } satisfies DeriveThreadReply);
     if (!stopping) timer = setTimeout(run, 1_000);
@@ -49,7 +57,7 @@ const run = (): void => {
 
 port.on('message', (m: DeriveThreadMsg) => {
   if (m.type === 'nudge') {
-    if (timer !== null && !stopping) {
+    if (timer !== null && !stopping && Atomics.load(busy, 0) === 0) {
       clearTimeout(timer);
       timer = setTimeout(run, 0);
     }

@@ -111,6 +111,10 @@ export const startService = async (config: Config, log: Logger, clock: Clock): P
   }
 
   derive.start();
+  // Storing what arrives comes before deriving sessions from it: while records wait to commit, the
+  // deriver takes small bites (its backlog is caught up when the load drops).
+  const busyTimer = setInterval(() => derive.setIngestBusy(ingest.queued.records > 0 || ingest.isOverloaded), 50);
+  busyTimer.unref();
   checkpointer.start(
     config.tlog.checkpointIntervalSeconds * 1000,
     (e) => log.error({ err: String((e as Error)?.message ?? e) }, 'signing a checkpoint failed'),
@@ -130,6 +134,7 @@ export const startService = async (config: Config, log: Logger, clock: Clock): P
         await stopSources();
         await ingest.flush();
         await committer.close();
+        clearInterval(busyTimer);
         checkpointer.stop();
         try {
           const last = checkpointer.make(); // the final state, so a verify after shutdown has a checkpoint covering everything
