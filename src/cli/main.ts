@@ -102,9 +102,10 @@ program
   .command('export')
   .description('Write the whole store as one file that `countersign verify --bundle FILE` checks on any machine: records, tree, checkpoints (a fresh one is signed first), events, sessions, and the verifier key.')
   .requiredOption('--bundle <file>', 'the file to write (must not exist)')
+  .option('--session <id>', "only this session: its records with inclusion proofs against a signed (and cosigned, if witnessed) checkpoint, as one JSON file")
   .option('-c, --config <file>', 'YAML configuration file (for dataDir)')
   .option('-d, --data <dir>', 'data directory (default ./data)')
-  .action(async (o: { config?: string; data?: string; bundle: string }) => runExport(o));
+  .action(async (o: { config?: string; data?: string; bundle: string; session?: string }) => runExport(o));
 
 program
   .command('checkpoint')

@@ -11,6 +11,7 @@ import { openSqlite } from '../store/sqlite/open.js';
 import { leafOf } from '../store/sqlite/record-writer.js';
 import { appendLeaves, EMPTY_FRONTIER, frontierRoot, hashesEqual, openCheckpoint, ed25519Verifier, type Frontier, type NoteVerifier } from '../tlog/index.js';
 import { logVerifierKeyFile } from './log-key.js';
+import { SESSION_EVIDENCE_FORMAT, verifySessionEvidence, type SessionEvidence } from './session-evidence.js';
 
 export const PROBLEM_KINDS = ['seq-gap', 'record-bytes', 'leaf', 'tree', 'checkpoint', 'outside-checkpoint', 'event', 'session'] as const;
 export type ProblemKind = (typeof PROBLEM_KINDS)[number];
@@ -57,6 +58,13 @@ export const BUNDLE_VKEY = 'bundle_log_vkey';
 /** Verifies an exported bundle (`countersign export --bundle`) on a machine with no access to the server. */
 export const verifyBundle = (file: string, opts: VerifyOptions = {}): VerifyReport => {
   if (!existsSync(file)) throw new Error(`${file}: no such bundle`);
+  const head = readFileSync(file).subarray(0, 16).toString('latin1');
+  if (head.trimStart().startsWith('{')) {
+    // A session's evidence (export --session), JSON.
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as SessionEvidence;
+    if (doc.format !== SESSION_EVIDENCE_FORMAT) throw new Error(`${file}: not a Countersign evidence file`);
+    return verifySessionEvidence(doc, opts.verifierKey);
+  }
   const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
   try {
     const vkey = (): string => {

@@ -229,5 +229,37 @@ describe('countersign verify catches tampering', () => {
     expect(bad.code).toBe(1);
     expect((JSON.parse(bad.stdout) as Report).problems[0]!.kind).toBe('event');
   });
+
+  it("a session's evidence file verifies on a machine without the server, and edits to it do not", async () => {
+    const db = new BetterSqlite3(join(base, 'countersign.db'), { readonly: true });
+    const id = db.prepare("SELECT id FROM sessions WHERE user = 'cs-alice' AND command_count > 3 ORDER BY id LIMIT 1").pluck().get() as number;
+    db.close();
+    const out = join(tempDir('tamper-evidence'), 'session.json');
+    dirs.push(join(out, '..'));
+    const e = await run(['export', '--data', base, '--session', String(id), '--bundle', out]);
+    expect(e.code, e.stderr).toBe(0);
+    const good = await run(['verify', '--json', '--bundle', out, '--key', vkey]);
+    expect(good.code, good.stdout + good.stderr).toBe(0);
+    const doc = JSON.parse(readFileSync(out, 'utf8')) as { records: { raw: string }[]; events: { command: string | null; event: { command?: string } }[] };
+    expect(doc.records.length).toBeGreaterThan(3);
+    // A command rewritten in the evidence:
+    const edited = structuredClone(doc);
+    const ev = edited.events.find((x) => x.command !== null)!;
+    ev.command = 'true';
+    ev.event.command = 'true';
+    writeFileSync(`${out}.1`, JSON.stringify(edited));
+    const r1 = await run(['verify', '--json', '--bundle', `${out}.1`, '--key', vkey]);
+    expect(r1.code).toBe(1);
+    expect((JSON.parse(r1.stdout) as Report).problems[0]!.kind).toBe('event');
+    // A record's bytes changed:
+    const changed = structuredClone(doc);
+    const raw = Buffer.from(changed.records[0]!.raw, 'base64');
+    raw[raw.length - 1]! ^= 1;
+    changed.records[0]!.raw = raw.toString('base64');
+    writeFileSync(`${out}.2`, JSON.stringify(changed));
+    const r2 = await run(['verify', '--json', '--bundle', `${out}.2`, '--key', vkey]);
+    expect(r2.code).toBe(1);
+    expect((JSON.parse(r2.stdout) as Report).problems.map((p) => p.kind)).toContain('record-bytes');
+  });
 });
 

@@ -93,6 +93,12 @@ export class SqliteTlogStore {
     return out;
   }
 
+  /** The stored bytes of a record. */
+  recordRaw(seq: number): Uint8Array | undefined {
+    const b = this.db.prepare('SELECT first_seq, data FROM record_bundles WHERE first_seq <= ? ORDER BY first_seq DESC LIMIT 1').get(seq) as { first_seq: number; data: Uint8Array } | undefined;
+    return b === undefined ? undefined : decodeBundle(b.data)[seq - b.first_seq]?.raw;
+  }
+
   saveCheckpoint(size: number, root: Uint8Array, note: string, at: number): void {
     this.insertCheckpoint.run(size, root, note, at);
   }
