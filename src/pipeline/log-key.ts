@@ -28,9 +28,14 @@ export const loadOrCreateLogKey = (dataDir: string): LogKey => {
     const k = generateKey(newLogName(hostname()));
     if (!k.ok) throw new Error(`cannot make the log key: ${k.error.message}`);
     mkdirSync(join(dataDir, 'tlog'), { recursive: true, mode: 0o700 });
-    writeFileSync(file, `${k.value.signerKey}\n`, { mode: 0o600, flag: 'wx' });
-    writeFileSync(logVerifierKeyFile(dataDir), `${k.value.verifierKey}\n`, { mode: 0o644 });
-    generated = true;
+    try {
+      writeFileSync(file, `${k.value.signerKey}\n`, { mode: 0o600, flag: 'wx' });
+      writeFileSync(logVerifierKeyFile(dataDir), `${k.value.verifierKey}\n`, { mode: 0o644 });
+      generated = true;
+    } catch (e) {
+      // Another process (an import beside a first server start) made it a moment ago: use theirs.
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
   }
   const s = ed25519Signer(readFileSync(file, 'utf8').trim());
   if (!s.ok) throw new Error(`${file}: not a log signing key: ${s.error.message}`);

@@ -33,6 +33,9 @@ export const openReader = (dataDir: string, opts: { readonly?: boolean } = {}): 
 /** The derive stage's store: events, sessions and counters next to the records they come from. */
 export const openDerivedStore = (dataDir: string): SqliteDerivedStore => {
   const db = openSqlite(dataDir);
+  // Derived rows and their cursor commit together and can be rebuilt from the records: a commit lost
+  // to a power cut is derived again, so this connection need not wait for the disk (WAL keeps it consistent).
+  db.pragma('synchronous = NORMAL');
   return new SqliteDerivedStore(db, kyselyOver(db));
 };
 
