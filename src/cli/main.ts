@@ -9,6 +9,7 @@ import { runRecords } from './records.js';
 import { runServe } from './serve.js';
 import { runVerify } from './verify.js';
 import { runExport } from './export.js';
+import { runPrune } from './prune.js';
 import { runCheckpoint } from './checkpoint.js';
 import { runSessionShow, runSessions, type SessionsOptions } from './sessions.js';
 import { runWitness, type WitnessCliOptions } from '../witness/run.js';
@@ -97,6 +98,15 @@ program
   .option('--key <vkey-or-file>', "the log's verifier key as you hold it (default: the data directory's tlog/log.vkey, which whoever controls the host can replace)")
   .option('--json', 'print the report as JSON')
   .action((o: { config?: string; data?: string; bundle?: string; checkpoint?: string; key?: string; json?: boolean }) => runVerify(o));
+
+program
+  .command('prune')
+  .description('Retention: erase the payload (bytes, envelope, events) of records received before --before, keeping their tlog leaves; the erasure is itself logged. verify then reports them as pruned.')
+  .requiredOption('--before <age-or-date>', 'an age (90d, 12h, 30m) or an ISO 8601 date/time')
+  .option('--host <host>', 'only records of this host')
+  .option('-c, --config <file>', 'YAML configuration file (for dataDir)')
+  .option('-d, --data <dir>', 'data directory (default ./data)')
+  .action(async (o: { config?: string; data?: string; before: string; host?: string }) => runPrune(o));
 
 program
   .command('export')

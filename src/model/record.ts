@@ -1,11 +1,13 @@
 // What arrived (DESIGN §2 "Record"): the frame's bytes and where they came from, plus the envelope
 // fields an envelope parser read from them. Isomorphic: no node:* imports, shared with web/.
 
-export const TRANSPORTS = ['udp', 'tcp', 'tls', 'relp', 'file'] as const;
+/** 'internal': Countersign's own actions (retention pruning, later reviews), stored as records so they are tlog entries too. */
+export const TRANSPORTS = ['udp', 'tcp', 'tls', 'relp', 'file', 'internal'] as const;
 export type Transport = (typeof TRANSPORTS)[number];
 
 /** Stored as codes (indexes): append at the end, never reorder. */
-export const ENVELOPE_FORMATS = ['rfc5424', 'rfc3164', 'auditd', 'journald'] as const;
+/** 'countersign': an internal record; its msg is the action's canonical JSON. */
+export const ENVELOPE_FORMATS = ['rfc5424', 'rfc3164', 'auditd', 'journald', 'countersign'] as const;
 export type EnvelopeFormat = (typeof ENVELOPE_FORMATS)[number];
 
 /** Why a frame could not be read as any envelope. A closed list: metrics and the UI count by it. */
@@ -22,6 +24,7 @@ export const UNPARSED_REASONS = [
   'bad-audit-record',
   'frame-too-long', // the framer cut it at the configured maximum; the stored bytes are the kept prefix
   'incomplete-frame', // the connection ended or the server stopped inside a frame
+  'pruned', // retention erased the payload; the SHA-256 and receipt stay, and a retention.prune entry says so
 ] as const;
 export type UnparsedReason = (typeof UNPARSED_REASONS)[number];
 

@@ -25,6 +25,8 @@ export interface Problem {
 
 export interface VerifyReport {
   readonly entries: number;
+  /** Records whose payload retention erased, each covered by a retention.prune entry. */
+  readonly pruned?: number;
   readonly checkpoints: number;
   readonly events: number;
   readonly sessions: number;
@@ -109,6 +111,8 @@ class Verifier {
     const tileStmt = this.db.prepare('SELECT data FROM tlog_tiles WHERE level = 0 AND idx = ?').pluck();
     let tile: { idx: number; data: Uint8Array | undefined } = { idx: -1, data: undefined };
     let next = 0;
+    const erased: number[] = [];
+    const allowed: [number, number][] = [];
     for (const b of this.db.prepare('SELECT first_seq, count, data FROM record_bundles ORDER BY first_seq').iterate() as Iterable<{ first_seq: number; count: number; data: Uint8Array }>) {
       if (b.first_seq !== next) this.problem('seq-gap', `record ${next}`, b.first_seq > next ? `records ${next}…${b.first_seq - 1} are missing` : `records from ${b.first_seq} are stored twice`);
       let recs;
@@ -123,7 +127,17 @@ class Verifier {
       const leaves: Uint8Array[] = [];
       recs.forEach((r, i) => {
         const seq = b.first_seq + i;
-        if (!hashesEqual(sha256(r.raw), r.rawSha256)) this.problem('record-bytes', `record ${seq}`, 'its bytes do not match their SHA-256 (the record was changed)');
+        if (r.unparsedReason === 'pruned' && r.raw.length === 0) erased.push(seq);
+        else if (!hashesEqual(sha256(r.raw), r.rawSha256)) this.problem('record-bytes', `record ${seq}`, 'its bytes do not match their SHA-256 (the record was changed)');
+        else if (r.envelope?.format === 'countersign') {
+          // One of Countersign's own entries; a retention.prune names the records it erased.
+          try {
+            const a = JSON.parse(r.envelope.msg) as { type?: string; ranges?: [number, number][] };
+            if (a.type === 'retention.prune' && Array.isArray(a.ranges)) for (const [from, to] of a.ranges) if (from <= to && to < seq) allowed.push([from, to]);
+          } catch {
+            this.problem('record-bytes', `record ${seq}`, 'an internal entry that is not JSON');
+          }
+        }
         let c = conns.get(r.connId);
         if (c === undefined) {
           c = connStmt.get(r.connId) as typeof c;
@@ -152,6 +166,9 @@ class Verifier {
       this.opts.onProgress?.(next);
     }
     const entries = frontier.size;
+    for (const seq of erased) {
+      if (!allowed.some(([from, to]) => seq >= from && seq <= to)) this.problem('record-bytes', `record ${seq}`, 'its payload was erased without a retention.prune entry naming it');
+    }
 
     // The stored tree head must be the one recomputed.
     const state = this.db.prepare('SELECT size FROM tlog_state WHERE id = 1').pluck().get() as number | undefined;
@@ -176,7 +193,7 @@ class Verifier {
     }
 
     const { events, sessions } = this.derived(entries);
-    return { entries, checkpoints: checkpoints.length, events, sessions, problems: this.problems };
+    return { entries, pruned: erased.length, checkpoints: checkpoints.length, events, sessions, problems: this.problems };
   }
 
   private verifier(): NoteVerifier | null {

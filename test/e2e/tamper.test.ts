@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeBundle } from '../../src/store/record-bundle.js';
+import { BundleEncoder, decodeBundle } from '../../src/store/record-bundle.js';
 import { CLI, REPO, tempDir } from './helpers/countersign.js';
 
 const execFileP = promisify(execFile);
@@ -100,7 +100,8 @@ describe('countersign verify catches tampering', () => {
     sql(d, (db) => {
       const b = db.prepare('SELECT first_seq, data FROM record_bundles ORDER BY first_seq LIMIT 1 OFFSET 2').get() as { first_seq: number; data: Uint8Array };
       const recs = decodeBundle(b.data);
-      const i = 37;
+      const i = recs.findIndex((r, k) => k >= Math.min(37, recs.length - 1) && Buffer.from(r.raw).includes('sshd'));
+      expect(i).toBeGreaterThanOrEqual(0);
       seq = b.first_seq + i;
       const data = Buffer.from(b.data);
       const raw = Buffer.from(recs[i]!.raw);
@@ -116,10 +117,14 @@ describe('countersign verify catches tampering', () => {
 
   it('a row deleted', async () => {
     const d = copy();
-    sql(d, (db) => db.prepare('DELETE FROM record_bundles WHERE first_seq = 256').run());
+    let gone = -1;
+    sql(d, (db) => {
+      gone = db.prepare('SELECT first_seq FROM record_bundles ORDER BY first_seq LIMIT 1 OFFSET 1').pluck().get() as number;
+      db.prepare('DELETE FROM record_bundles WHERE first_seq = ?').run(gone);
+    });
     const { code, report } = await verify(d);
     expect(code).toBe(1);
-    expect(report.problems[0]).toMatchObject({ kind: 'seq-gap', at: 'record 256' });
+    expect(report.problems[0]).toMatchObject({ kind: 'seq-gap', at: `record ${gone}` });
   });
 
   it('a row inserted', async () => {
@@ -135,15 +140,22 @@ describe('countersign verify catches tampering', () => {
 
   it('two rows swapped', async () => {
     const d = copy();
+    let first = -1;
     sql(d, (db) => {
-      const a = db.prepare('SELECT data FROM record_bundles WHERE first_seq = 256').pluck().get() as Uint8Array;
-      const b = db.prepare('SELECT data FROM record_bundles WHERE first_seq = 512').pluck().get() as Uint8Array;
-      db.prepare('UPDATE record_bundles SET data = ? WHERE first_seq = ?').run(b, 256);
-      db.prepare('UPDATE record_bundles SET data = ? WHERE first_seq = ?').run(a, 512);
+      // Two bundles of the same size (bundle boundaries follow commit timing), swapped.
+      const rows = db.prepare('SELECT first_seq, count FROM record_bundles ORDER BY first_seq').all() as { first_seq: number; count: number }[];
+      const pair = rows.flatMap((a, i) => rows.slice(i + 1).filter((b) => b.count === a.count).map((b) => [a, b] as const))[0];
+      expect(pair).toBeDefined();
+      const [a, b] = pair!;
+      first = a.first_seq;
+      const da = db.prepare('SELECT data FROM record_bundles WHERE first_seq = ?').pluck().get(a.first_seq) as Uint8Array;
+      const dbb = db.prepare('SELECT data FROM record_bundles WHERE first_seq = ?').pluck().get(b.first_seq) as Uint8Array;
+      db.prepare('UPDATE record_bundles SET data = ? WHERE first_seq = ?').run(dbb, a.first_seq);
+      db.prepare('UPDATE record_bundles SET data = ? WHERE first_seq = ?').run(da, b.first_seq);
     });
     const { code, report } = await verify(d);
     expect(code).toBe(1);
-    expect(report.problems[0]).toMatchObject({ kind: 'leaf', at: 'record 256' });
+    expect(report.problems[0], JSON.stringify(report.problems.slice(0, 3))).toMatchObject({ kind: 'leaf', at: `record ${first}` });
   });
 
   it("an event's command text edited (column and stored event alike)", async () => {
@@ -184,7 +196,7 @@ describe('countersign verify catches tampering', () => {
   it('a record changed and the tree rebuilt from scratch with a new key: caught by the saved checkpoint', async () => {
     const d = copy();
     sql(d, (db) => {
-      const b = db.prepare('SELECT first_seq, data FROM record_bundles WHERE first_seq = 0').get() as { first_seq: number; data: Uint8Array };
+      const b = (db.prepare('SELECT first_seq, data FROM record_bundles ORDER BY first_seq').all() as { first_seq: number; data: Uint8Array }[]).find((x) => Buffer.from(x.data).includes('Failed password'))!;
       const data = Buffer.from(b.data);
       const at = data.indexOf('Failed password');
       data.write('Failed passwurd', at);
@@ -195,7 +207,7 @@ describe('countersign verify catches tampering', () => {
       const changed = Buffer.from(raw.toString('latin1').replace('Failed password', 'Failed passwurd'), 'latin1');
       const oldSha = data.indexOf(Buffer.from(recs[i]!.rawSha256));
       Buffer.from(createHash('sha256').update(changed).digest()).copy(data, oldSha);
-      db.prepare('UPDATE record_bundles SET data = ? WHERE first_seq = 0').run(data);
+      db.prepare('UPDATE record_bundles SET data = ? WHERE first_seq = ?').run(data, b.first_seq);
       db.exec('DELETE FROM tlog_tiles; DELETE FROM tlog_state; DELETE FROM tlog_checkpoints;');
     });
     unlinkSync(join(d, 'tlog', 'log.key'));
@@ -260,6 +272,34 @@ describe('countersign verify catches tampering', () => {
     const r2 = await run(['verify', '--json', '--bundle', `${out}.2`, '--key', vkey]);
     expect(r2.code).toBe(1);
     expect((JSON.parse(r2.stdout) as Report).problems.map((p) => p.kind)).toContain('record-bytes');
+  });
+
+  it('retention: pruned records verify as pruned; a payload erased without a prune entry does not', async () => {
+    const d = copy();
+    const r = await run(['prune', '--data', d, '--before', '2026-11-29T20:43:14Z']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^pruned the payload of \d+ records/);
+    const after = await verify(d);
+    expect(after.report.problems).toEqual([]);
+    expect(after.code).toBe(0);
+    expect((after.report as Report & { pruned: number }).pruned).toBeGreaterThan(0);
+    // Someone "prunes" one more record by hand, to hide it, with no entry saying so.
+    sql(d, (db) => {
+      for (const b of db.prepare('SELECT first_seq, data FROM record_bundles ORDER BY first_seq').all() as { first_seq: number; data: Uint8Array }[]) {
+        const recs = decodeBundle(b.data);
+        const i = recs.findIndex((x) => x.unparsedReason !== 'pruned' && x.envelope?.format !== 'countersign');
+        if (i < 0) continue;
+        const enc = new BundleEncoder();
+        const rows = recs.map((x, k) => (k === i ? { ...x, raw: new Uint8Array(0), envelope: null, unparsedReason: 'pruned' as const } : x));
+        db.prepare('UPDATE record_bundles SET data = ? WHERE first_seq = ?').run(Buffer.from(enc.encode(rows, 0, rows.length)), b.first_seq);
+        return;
+      }
+      throw new Error('no record left to hide');
+    });
+    const { code, report } = await verify(d);
+    expect(code).toBe(1);
+    expect(report.problems[0]!.kind).toBe('record-bytes');
+    expect(report.problems[0]!.message).toMatch(/erased without a retention.prune entry/);
   });
 });
 
