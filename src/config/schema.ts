@@ -103,6 +103,20 @@ export const configSchema = z
           .describe('Witnesses that cosign each new checkpoint after checking it extends the last one they saw. Without one, whoever holds the signing key can rewrite history unnoticed (README).'),
       })
       .prefault({}),
+    retention: z
+      .strictObject({
+        rules: z
+          .array(
+            z.strictObject({
+              olderThanDays: z.number().int().min(1).describe('Erase the payload of records older than this many days.'),
+              host: z.string().min(1).optional().describe('Only records of this host (envelope hostname); all hosts when absent.'),
+            }),
+          )
+          .default([])
+          .describe('Retention rules the server applies every `intervalHours` (as `countersign prune` does): payloads erased, leaves kept, the erasure logged. None by default: everything is kept.'),
+        intervalHours: z.number().min(0.0002).max(720).default(24).describe('How often the retention rules run (the first run is one interval after start).'),
+      })
+      .prefault({}),
     sessions: z
       .strictObject({
         idleTimeoutSeconds: z.number().int().min(1).default(43_200)

@@ -9,6 +9,7 @@ import { openSessionReader, openTlogStore, prepareStore } from '../store/index.j
 import { Checkpointer } from './checkpointer.js';
 import { loadOrCreateLogKey } from './log-key.js';
 import { WitnessPusher } from './witness-push.js';
+import { pruneRecords } from './retention.js';
 import { startSyslogTcp } from '../sources/syslog-tcp.js';
 import { startSyslogTls } from '../sources/syslog-tls.js';
 import { startSyslogUdp } from '../sources/syslog-udp.js';
@@ -111,6 +112,19 @@ export const startService = async (config: Config, log: Logger, clock: Clock): P
   }
 
   derive.start();
+  // Retention rules, if any: the same as `countersign prune`, on the server's own schedule.
+  const applyRetention = (): void => {
+    for (const rule of config.retention.rules) {
+      try {
+        const r = pruneRecords(config.dataDir, { before: clock.now() - rule.olderThanDays * 86_400_000, ...(rule.host !== undefined ? { host: rule.host } : {}) }, clock);
+        if (r.count > 0) log.info({ rule, pruned: r.count, entry: r.entrySeq }, 'retention: payloads erased, leaves kept, erasure logged');
+      } catch (e) {
+        log.error({ rule, err: String((e as Error)?.message ?? e) }, 'retention failed');
+      }
+    }
+  };
+  const retentionTimer = config.retention.rules.length === 0 ? null : setInterval(applyRetention, config.retention.intervalHours * 3_600_000);
+  retentionTimer?.unref();
   // Storing what arrives comes before deriving sessions from it: while records wait to commit, the
   // deriver takes small bites (its backlog is caught up when the load drops).
   const busyTimer = setInterval(() => derive.setIngestBusy(ingest.queued.records > 0 || ingest.isOverloaded), 50);
@@ -135,6 +149,7 @@ export const startService = async (config: Config, log: Logger, clock: Clock): P
         await ingest.flush();
         await committer.close();
         clearInterval(busyTimer);
+        if (retentionTimer !== null) clearInterval(retentionTimer);
         checkpointer.stop();
         try {
           const last = checkpointer.make(); // the final state, so a verify after shutdown has a checkpoint covering everything
