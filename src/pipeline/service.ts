@@ -65,9 +65,14 @@ export const startService = async (config: Config, log: Logger, clock: Clock): P
       version: VERSION,
       uptimeSeconds: Math.round((clock.now() - startedAt) / 1000),
       ingest: { ...ingest.queued, overloaded: ingest.isOverloaded, lastSeq: ingest.lastSeq },
-      derive: { cursor: derive.cursor, openSessions: derive.openSessions },
+      derive: { cursor: derive.cursor, lagRecords: Math.max(0, ingest.lastSeq - derive.cursor), openSessions: derive.openSessions },
+      tlog: tlogHealth(),
       sources: sources.map((s) => ({ id: s.id, ...s.address })),
     };
+  };
+  const tlogHealth = (): Record<string, unknown> => {
+    const c = tlogStore.latestCheckpoint();
+    return { treeSize: tlogStore.tree().size, checkpointSize: c?.size ?? null, checkpointAt: c === undefined ? null : new Date(c.createdAt).toISOString(), witnesses: witnesses.count };
   };
   // The tree is appended by the writer; this connection signs checkpoints and serves proofs.
   const logKey = loadOrCreateLogKey(config.dataDir);
@@ -112,6 +117,16 @@ export const startService = async (config: Config, log: Logger, clock: Clock): P
   }
 
   derive.start();
+  metrics.derive.set({ what: 'cursor' }, () => derive.cursor);
+  metrics.derive.set({ what: 'lag_records' }, () => Math.max(0, ingest.lastSeq - derive.cursor));
+  metrics.derive.set({ what: 'open_sessions' }, () => derive.openSessions);
+  metrics.tlog.set({ what: 'tree_size' }, () => tlogStore.tree().size);
+  metrics.tlog.set({ what: 'checkpoint_size' }, () => tlogStore.latestCheckpoint()?.size ?? 0);
+  metrics.tlog.set({ what: 'checkpoint_age_seconds' }, () => {
+    const c = tlogStore.latestCheckpoint();
+    return c === undefined ? -1 : Math.round((clock.now() - c.createdAt) / 1000);
+  });
+  metrics.tlog.set({ what: 'witnesses' }, () => witnesses.count);
   // Retention rules, if any: the same as `countersign prune`, on the server's own schedule.
   const applyRetention = (): void => {
     for (const rule of config.retention.rules) {

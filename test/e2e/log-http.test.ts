@@ -85,6 +85,17 @@ describeWithTools(['logger'], 'the log over HTTP', () => {
     expect(Buffer.from(tile.subarray(0, 32)).toString('base64')).toBe(r.leafHash);
   });
 
+  it('reports the tree and the latest checkpoint on /healthz and /metrics', async () => {
+    const c = await checkpoint();
+    const h = (await (await get('/healthz')).json()) as { tlog: { treeSize: number; checkpointSize: number; witnesses: number } };
+    expect(h.tlog.treeSize).toBeGreaterThanOrEqual(c.size);
+    expect(h.tlog.checkpointSize).toBeGreaterThanOrEqual(c.size);
+    expect(h.tlog.witnesses).toBe(0);
+    const m = await (await get('/metrics')).text();
+    expect(m).toMatch(new RegExp(`countersign_tlog\\{what="tree_size"\\} ${h.tlog.treeSize}\\b`));
+    expect(m).toMatch(/countersign_derive\{what="lag_records"\} \d+/);
+  });
+
   it('refuses bad proof requests with a reason', async () => {
     expect((await get('/log/proof/inclusion?index=5&size=2')).status).toBe(400);
     expect((await get('/log/proof/inclusion?index=0&size=999999')).status).toBe(400);
