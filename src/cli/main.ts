@@ -13,6 +13,7 @@ import { runPrune } from './prune.js';
 import { runCheckpoint } from './checkpoint.js';
 import { runSessionShow, runSessions, type SessionsOptions } from './sessions.js';
 import { runWitness, type WitnessCliOptions } from '../witness/run.js';
+import { runRulesTest } from '../rules/test-command.js';
 
 // `countersign sessions | head`: a reader that stops early is not an error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -132,6 +133,16 @@ program
   .option('--log <origin=vkey>', "a log to witness: its origin and its verifier key as `countersign serve` prints it (repeatable; a bare key means origin = the key's name)", (v: string, all: string[]) => [...all, v], [] as string[])
   .option('--name <name>', "the witness key's name when it is made on first start (default countersign-witness/<hostname>)")
   .action(async (o: WitnessCliOptions) => runWitness(o));
+
+program
+  .command('rules')
+  .description('Detection rules.')
+  .command('test')
+  .description("Compile rule files and run each rule's own examples. Exit 0 all pass, 1 a rule is broken or an example fails, 2 a file is unreadable.")
+  .argument('<files...>', 'rule files (YAML, one rule per file)')
+  .action((files: string[]) => {
+    process.exitCode = runRulesTest(files);
+  });
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof CsError) process.stderr.write(`countersign: ${e.message}\n`);
