@@ -102,7 +102,7 @@ program
 
 program
   .command('prune')
-  .description('Retention: erase the payload (bytes, envelope, events) of records received before --before, keeping their tlog leaves; the erasure is itself logged. verify then reports them as pruned.')
+  .description('Retention: erase the payload (bytes, envelope, events) of records from before --before (their own time, else when received), keeping their tlog leaves; the erasure is itself logged. verify then reports them as pruned.')
   .requiredOption('--before <age-or-date>', 'an age (90d, 12h, 30m) or an ISO 8601 date/time')
   .option('--host <host>', 'only records of this host')
   .option('-c, --config <file>', 'YAML configuration file (for dataDir)')

@@ -2,7 +2,8 @@
 // the tree and the records must still agree to the last leaf (a batch is in both or in neither),
 // `countersign verify` must pass, and every record the server had reported stored is still there.
 import { execFile } from 'node:child_process';
-import { connect, type Socket } from 'node:net';
+import { connect } from 'node:net';
+import { blast } from './helpers/blast.js';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openReader } from '../../src/store/index.js';
@@ -12,28 +13,6 @@ const execFileP = promisify(execFile);
 const line = (conn: number, i: number): string =>
   `<38>1 2026-11-29T10:00:00Z r${conn} sshd ${1000 + conn} - - Accepted publickey for u${conn} from 10.0.0.${conn} port ${40000 + (i % 20000)} ssh2 seq=${i}\n`;
 
-const blast = (sock: Socket, conn: number): Promise<number> =>
-  new Promise((resolve) => {
-    let i = 0;
-    let done = false;
-    const finish = (): void => {
-      if (!done) resolve(i);
-      done = true;
-    };
-    sock.on('error', finish);
-    sock.on('close', finish);
-    const pump = (): void => {
-      while (!done) {
-        const chunk = Array.from({ length: 200 }, (_, k) => line(conn, i + k)).join('');
-        i += 200;
-        if (!sock.write(chunk)) {
-          sock.once('drain', pump);
-          return;
-        }
-      }
-    };
-    pump();
-  });
 
 describe('SIGKILL during heavy ingest', () => {
   const servers: RunningServer[] = [];
@@ -46,7 +25,7 @@ describe('SIGKILL during heavy ingest', () => {
     const s = await startServer({ dataDir });
     servers.push(s);
     const socks = [1, 2, 3].map(() => connect({ host: '127.0.0.1', port: s.ports.tcp! }));
-    const sending = socks.map((sock, c) => blast(sock, c + 1));
+    const sending = socks.map((sock, c) => blast(sock, (i) => line(c + 1, i)));
     await waitForStored(s, 40_000, 60_000);
     const reported = metric(await fetchMetrics(s), 'countersign_records_stored_total'); // stored (committed) before the kill
     expect(reported).toBeGreaterThanOrEqual(40_000);

@@ -1,36 +1,14 @@
 // SIGTERM in the middle of a burst: the server stops reading, commits every frame it read, and
 // exits 0. What is stored is, per connection, an unbroken prefix of what was sent — nothing in
 // the middle is lost — and the server's own count of frames received equals what is in the store.
-import { connect, type Socket } from 'node:net';
+import { connect } from 'node:net';
+import { blast } from './helpers/blast.js';
 import { afterAll, beforeAll, expect, it, describe } from 'vitest';
 import { openReader } from '../../src/store/index.js';
 import { startServer, waitForStored, type RunningServer } from './helpers/countersign.js';
 
 const line = (conn: number, i: number): string => `<13>1 2026-11-26T10:00:00Z host${conn} burst - - - conn=${conn} seq=${i} ${'x'.repeat(60)}\n`;
 
-/** Writes numbered lines until the socket breaks; returns how many were handed to the kernel. */
-const blast = (sock: Socket, conn: number): Promise<number> =>
-  new Promise((resolve) => {
-    let i = 0;
-    let done = false;
-    const finish = (): void => {
-      if (!done) resolve(i);
-      done = true;
-    };
-    sock.on('error', finish);
-    sock.on('close', finish);
-    const pump = (): void => {
-      while (!done) {
-        const chunk = Array.from({ length: 200 }, (_, k) => line(conn, i + k)).join('');
-        i += 200;
-        if (!sock.write(chunk)) {
-          sock.once('drain', pump);
-          return;
-        }
-      }
-    };
-    pump();
-  });
 
 describe('SIGTERM during a burst', () => {
   let s: RunningServer;
@@ -43,7 +21,7 @@ describe('SIGTERM during a burst', () => {
 
   it('commits everything received and loses nothing in the middle', async () => {
     const socks = [0, 1, 2].map(() => connect({ host: '127.0.0.1', port: s.ports.tcp! }));
-    const sending = socks.map((sock, c) => blast(sock, c));
+    const sending = socks.map((sock, c) => blast(sock, (i) => line(c, i)));
     await waitForStored(s, 30_000);
     const code = await s.stop('SIGTERM');
     expect(code).toBe(0);

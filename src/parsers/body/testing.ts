@@ -1,6 +1,7 @@
 // Test support shared by every body parser's tests: builds BodyInputs from real log lines through the
 // real envelope parsers, and the contract every body parser must keep (never throws, well-formed output).
 // Imported by tests only.
+import { readFileSync, writeFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import { EVENT_KINDS, type Event } from '../../model/event.js';
@@ -105,4 +106,14 @@ export const checkBodyParserContract = (factory: BodyParserFactory, seeds: reado
     { numRuns },
   );
   if (parser.flush) for (const e of parser.flush(0, true)) expectEvent(parser, e);
+};
+
+/**
+ * A golden file check: `value` as JSON (indent `indent`) must equal the file's text. With
+ * UPDATE_GOLDEN=1 the file is rewritten first — then read the diff: golden files are reviewed like code.
+ */
+export const expectGolden = (file: URL, value: unknown, indent = 1): void => {
+  const text = `${JSON.stringify(value, null, indent)}\n`;
+  if (process.env.UPDATE_GOLDEN === '1') writeFileSync(file, text);
+  expect(text).toBe(readFileSync(file, 'utf8'));
 };

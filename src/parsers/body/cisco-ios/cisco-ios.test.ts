@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { BodyInput, BodyParser } from '../types.js';
-import { checkBodyParserContract, inputFromLine, runParser } from '../testing.js';
+import { checkBodyParserContract, inputFromLine, runParser, expectGolden } from '../testing.js';
 import { ciscoIos } from './cisco-ios.js';
 
 const dir = new URL('./testdata/', import.meta.url);
@@ -403,9 +403,7 @@ describe('cisco-ios', () => {
     it(`matches the golden events of ${name}`, () => {
       const { events } = runParser({ ...ciscoIos(), parse: (i) => dispatch(ciscoIos(), i) }, inputsOf(linesOf(name)).inputs);
       const golden = new URL(name.replace(/\.log$/, '.events.json'), dir);
-      const text = JSON.stringify(events, null, 1) + '\n';
-      if (process.env.UPDATE_GOLDEN === '1') writeFileSync(golden, text);
-      expect(text).toBe(readFileSync(golden, 'utf8'));
+      expectGolden(golden, events);
     });
   }
 

@@ -4,7 +4,7 @@ import type { BodyInput, BodyParser } from '../types.js';
 import { Sessionizer } from '../../../sessions/sessionizer.js';
 import { BodyParsers } from '../index.js';
 import { sshd } from '../sshd/sshd.js';
-import { checkBodyParserContract, inputFromLine, runParser } from '../testing.js';
+import { checkBodyParserContract, inputFromLine, runParser, expectGolden } from '../testing.js';
 import { junos } from './junos.js';
 
 const dir = new URL('./testdata/', import.meta.url);
@@ -242,9 +242,7 @@ describe('junos', () => {
       const inputs = inputsOf(linesOf(name)).filter((i) => p.claims!(i) || p.programs.includes(i.envelope.app ?? ''));
       const { events } = runParser(p, inputs);
       const golden = new URL(name.replace(/\.log$/, '.events.json'), dir);
-      const text = JSON.stringify(events, null, 1) + '\n';
-      if (process.env.UPDATE_GOLDEN === '1') writeFileSync(golden, text);
-      expect(text).toBe(readFileSync(golden, 'utf8'));
+      expectGolden(golden, events);
     });
   }
 

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { BodyInput } from '../types.js';
-import { checkBodyParserContract, inputFromLine, runParser } from '../testing.js';
+import { checkBodyParserContract, inputFromLine, runParser, expectGolden } from '../testing.js';
 import { pam } from './pam.js';
 
 const dir = new URL('./testdata/', import.meta.url);
@@ -135,9 +135,7 @@ describe('pam', () => {
   it('matches the golden events of capture-openssh-9.2-info.log', () => {
     const { events } = runParser({ ...pam(), parse: dispatch }, inputsOf(linesOf('capture-openssh-9.2-info.log')).inputs);
     const golden = new URL('capture-openssh-9.2-info.events.json', dir);
-    const text = JSON.stringify(events, null, 1) + '\n';
-    if (process.env.UPDATE_GOLDEN === '1') writeFileSync(golden, text);
-    expect(text).toBe(readFileSync(golden, 'utf8'));
+    expectGolden(golden, events);
   });
 
   it('pins the outcome counts per corpus file', () => {

@@ -3,7 +3,7 @@
 // fuzzer's time bound. Fixtures are real lines; see testdata/PROVENANCE.md.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkBodyParserContract, inputFromEnvelope, inputFromLine } from '../testing.js';
+import { checkBodyParserContract, inputFromEnvelope, inputFromLine, expectGolden } from '../testing.js';
 import type { BodyInput, ParseOutcome } from '../types.js';
 import { su } from './su.js';
 
@@ -186,9 +186,7 @@ describe('su: fixtures', () => {
 
       const golden = outcomes.map((outcome, i) => ({ line: lines[i], outcome }));
       const file = new URL(`${name.replace(/\.(log|ini|json)$/, '')}.events.json`, DIR);
-      const text = `${JSON.stringify(golden, null, 2)}\n`;
-      if (process.env.UPDATE_GOLDEN === '1') writeFileSync(file, text);
-      expect(text).toBe(readFileSync(file, 'utf8'));
+      expectGolden(file, golden, 2);
     });
   }
 });

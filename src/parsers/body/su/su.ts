@@ -18,6 +18,7 @@
 // a refusal's reason is the program's failure marker ('FAILED SU', 'BAD SU', 'failed' …).
 import type { Event, SessionHints } from '../../../model/event.js';
 import type { BodyInput, BodyParser, BodyParserFactory, ParseOutcome } from '../types.js';
+import { normalizeTty, recordHints } from '../record-hints.js';
 
 const ID = 'su';
 const VERSION = 1;
@@ -43,11 +44,6 @@ function word(s: string | undefined): s is string {
   return true;
 }
 
-function normalizeTty(tty: string | undefined): string | undefined {
-  if (tty === undefined) return undefined;
-  const t = tty.startsWith('/dev/') ? tty.slice(5) : tty;
-  return t === '' || t === 'none' || t === '???' || t === 'unknown' ? undefined : t;
-}
 
 /** `a on b` → [a, b]; `a` → [a, undefined]. */
 function splitOn(s: string): [string, string | undefined] {
@@ -173,17 +169,6 @@ const QUIET_PREFIXES = ['Authentication failed for '];
 
 const READERS = [utilLinux, shadowTty, shadowSulog, irix, solaris, bsd] as const;
 
-function hintsFor(input: BodyInput, tty: string | undefined): SessionHints {
-  const env = input.envelope;
-  const audit = env.extra?._AUDIT_SESSION;
-  const logind = env.extra?._SYSTEMD_SESSION;
-  return {
-    ...(env.procid !== undefined && env.procid !== '' ? { pid: env.procid } : {}),
-    ...(tty !== undefined ? { tty } : {}),
-    ...(audit !== undefined && audit !== '' && audit !== '4294967295' ? { auditSession: audit } : {}),
-    ...(logind !== undefined && logind !== '' ? { logindSession: logind } : {}),
-  };
-}
 
 function toEvent(input: BodyInput, a: Attempt): Event {
   const tty = normalizeTty(a.tty);
@@ -197,7 +182,7 @@ function toEvent(input: BodyInput, a: Attempt): Event {
     ...(a.target !== undefined ? { targetUser: a.target } : {}),
     ...(tty !== undefined ? { tty } : {}),
     ...(a.reason !== undefined ? { reason: a.reason } : {}),
-    hints: hintsFor(input, tty),
+    hints: recordHints(input, tty),
     parser: PARSER,
     detail: { form: a.form },
   };

@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Event } from '../../../model/event.js';
-import { checkBodyParserContract, inputFromEnvelope, inputFromLine, runParser } from '../testing.js';
+import { checkBodyParserContract, inputFromEnvelope, inputFromLine, runParser, expectGolden } from '../testing.js';
 import type { BodyInput, ParseOutcome } from '../types.js';
 import { scanClassic } from './classic.js';
 import { isInteractiveShell, splitCommandLine } from './shell.js';
@@ -394,9 +394,7 @@ describe('sudo: fixtures', () => {
 
       const golden = outcomes.map((outcome, i) => ({ line: lines[i], outcome }));
       const file = new URL(`${name.replace(/\.(log|ini|in)$/, '')}.events.json`, DIR);
-      const text = `${JSON.stringify(golden, null, 2)}\n`;
-      if (process.env.UPDATE_GOLDEN === '1') writeFileSync(file, text);
-      expect(text).toBe(readFileSync(file, 'utf8'));
+      expectGolden(file, golden, 2);
     });
   }
 

@@ -19,6 +19,7 @@
 //   `(command continued)` tails of split lines → unparsed 'orphan' (this parser keeps no state to join them).
 import type { Event, SessionHints } from '../../../model/event.js';
 import type { BodyInput, BodyParser, BodyParserFactory, ParseOutcome } from '../types.js';
+import { normalizeTty, recordHints } from '../record-hints.js';
 import { scanClassic, type ClassicLine } from './classic.js';
 import { looksLikeJson, scanJson, type SudoJsonEvent } from './json.js';
 import { isInteractiveShell, splitCommandLine } from './shell.js';
@@ -58,28 +59,10 @@ function isRefusal(reason: string): boolean {
 
 const isNoise = (reason: string): boolean => NOISE_PREFIXES.some((p) => reason.startsWith(p));
 
-/** '/dev/pts/0' → 'pts/0'; sudo's 'unknown' (no terminal) → undefined. */
-export function normalizeTty(tty: string | undefined): string | undefined {
-  if (tty === undefined) return undefined;
-  const t = tty.startsWith('/dev/') ? tty.slice(5) : tty;
-  return t === '' || t === 'unknown' || t === '(unknown)' || t === 'none' ? undefined : t;
-}
 
-/** Session hints the record itself carries: the pid, the terminal, and journald's audit/logind session. */
-function hintsFor(input: BodyInput, tty: string | undefined): SessionHints {
-  const env = input.envelope;
-  const audit = env.extra?._AUDIT_SESSION;
-  const logind = env.extra?._SYSTEMD_SESSION;
-  return {
-    ...(env.procid !== undefined && env.procid !== '' ? { pid: env.procid } : {}),
-    ...(tty !== undefined ? { tty } : {}),
-    ...(audit !== undefined && audit !== '' && audit !== '4294967295' ? { auditSession: audit } : {}),
-    ...(logind !== undefined && logind !== '' ? { logindSession: logind } : {}),
-  };
-}
 
 function finish(input: BodyInput, d: Draft): Event {
-  return { seq: input.seq, time: input.time, host: input.host, ...d, hints: hintsFor(input, d.tty), parser: PARSER };
+  return { seq: input.seq, time: input.time, host: input.host, ...d, hints: recordHints(input, d.tty), parser: PARSER };
 }
 
 const events = (...list: Event[]): ParseOutcome => ({ kind: 'events', events: list });

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { BodyInput } from '../types.js';
-import { checkBodyParserContract, inputFromLine, runParser } from '../testing.js';
+import { checkBodyParserContract, inputFromLine, runParser, expectGolden } from '../testing.js';
 import { systemdLogind } from './systemd-logind.js';
 
 const dir = new URL('./testdata/', import.meta.url);
@@ -27,9 +27,7 @@ describe('systemd-logind', () => {
   it('matches the golden events of the tlog journal', () => {
     const { events } = runParser(systemdLogind(), journal());
     const golden = new URL('tlog-journal-good.events.json', dir);
-    const text = JSON.stringify(events, null, 1) + '\n';
-    if (process.env.UPDATE_GOLDEN === '1') writeFileSync(golden, text);
-    expect(text).toBe(readFileSync(golden, 'utf8'));
+    expectGolden(golden, events);
   });
 
   it('keeps seat and button messages as zero events; unknown and malformed ones are unparsed', () => {

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Event } from '../../../model/event.js';
 import type { BodyInput } from '../types.js';
-import { checkBodyParserContract, inputFromLine, inputsFromText, runParser } from '../testing.js';
+import { checkBodyParserContract, inputFromLine, inputsFromText, runParser, expectGolden } from '../testing.js';
 import { tacacs } from './tacacs.js';
 
 const dir = new URL('./testdata/', import.meta.url);
@@ -122,9 +122,7 @@ describe('tacacs', () => {
     it(`matches the golden events of ${name}`, () => {
       const { events } = runParser(tacacs(), inputsOf(name));
       const golden = new URL(`${name.replace(/\.(acct|log)$/, '')}.events.json`, dir);
-      const text = JSON.stringify(events, null, 1) + '\n';
-      if (process.env.UPDATE_GOLDEN === '1') writeFileSync(golden, text);
-      expect(text).toBe(readFileSync(golden, 'utf8'));
+      expectGolden(golden, events);
     });
   }
 
