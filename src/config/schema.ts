@@ -131,6 +131,34 @@ export const configSchema = z
           .describe('How often the server looks for stored records not yet turned into events and sessions (records written by `import` or another process).'),
       })
       .prefault({}),
+    auth: z
+      .strictObject({
+        requireTotpFor: z.array(z.enum(['viewer', 'reviewer', 'admin'])).default(['reviewer', 'admin'])
+          .describe('Roles that must enrol a TOTP second factor before they may act (review, administer). Signed in without it, they can only read and enrol.'),
+        sessionIdleMinutes: z.number().int().min(1).default(120)
+          .describe('A browser session unused this long is signed out.'),
+        sessionMaxHours: z.number().int().min(1).default(12)
+          .describe('A browser session ends this long after sign-in, used or not.'),
+        loginAttemptsPerMinute: z.number().int().min(1).default(10)
+          .describe('Sign-in attempts allowed per client address per minute; more are refused with 429.'),
+        publicMetrics: z.boolean().default(true)
+          .describe('Serve /metrics without sign-in, for Prometheus (it holds counts only, never log content).'),
+      })
+      .prefault({}),
+    review: z
+      .strictObject({
+        policyFile: z.string().min(1).optional()
+          .describe('The review policy (YAML; see docs/review-policy.md). Without it the built-in default applies: every session with a rule hit needs one approval, critical ones two.'),
+      })
+      .prefault({}),
+    rules: z
+      .strictObject({
+        dir: z.string().min(1).optional()
+          .describe('A directory of your own rule files (*.yaml), loaded beside the built-in pack. A broken rule is refused with file, line and reason; the others keep working.'),
+        builtin: z.boolean().default(true)
+          .describe('Load the built-in rule pack.'),
+      })
+      .prefault({}),
     log: z
       .strictObject({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info')

@@ -147,5 +147,93 @@ export const migrationsFor = (dialect: SqlDialectName): Record<string, Migration
           .execute();
       },
     },
+    '0005_risk': {
+      async up(db: Kysely<unknown>) {
+        // Rule hits (issue 7), written by the derive stage with the events they are about, and each
+        // session's risk as computed from its hits (src/rules/risk.ts).
+        await db.schema
+          .createTable('rule_hits')
+          .addColumn('event_id', 'bigint', (c) => c.notNull())
+          .addColumn('rule', 'text', (c) => c.notNull())
+          .addColumn('seq', 'bigint', (c) => c.notNull())
+          .addColumn('session_id', 'bigint')
+          .addColumn('host', 'text', (c) => c.notNull())
+          .addColumn('level', 'text', (c) => c.notNull())
+          .addColumn('time', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('rule_hits_pk', ['event_id', 'rule'])
+          .execute();
+        await db.schema.createIndex('rule_hits_session').on('rule_hits').columns(['session_id', 'seq']).execute();
+        await db.schema.createIndex('rule_hits_time').on('rule_hits').column('time').execute();
+        await db.schema.alterTable('sessions').addColumn('risk_score', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+        await db.schema.alterTable('sessions').addColumn('risk_level', 'text', (c) => c.notNull().defaultTo('none')).execute();
+      },
+    },
+    '0006_review': {
+      async up(db: Kysely<unknown>) {
+        // Accounts (issue 6). Password hashes are argon2id PHC strings; TOTP secrets are base32.
+        await db.schema
+          .createTable('users')
+          .addColumn('id', 'integer', (c) => (dialect === 'postgres' ? c.primaryKey().generatedAlwaysAsIdentity() : c.primaryKey().autoIncrement()))
+          .addColumn('name', 'text', (c) => c.notNull().unique())
+          .addColumn('role', 'text', (c) => c.notNull())
+          .addColumn('password_hash', 'text', (c) => c.notNull())
+          .addColumn('must_change_password', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('totp_secret', 'text')
+          .addColumn('totp_enabled', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('totp_last_step', 'bigint')
+          .addColumn('disabled', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute();
+        // The usernames a Countersign user acts as on hosts and devices; device_type '*' is any.
+        await db.schema
+          .createTable('identities')
+          .addColumn('username', 'text', (c) => c.notNull())
+          .addColumn('device_type', 'text', (c) => c.notNull())
+          .addColumn('user_id', 'integer', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('identities_pk', ['username', 'device_type'])
+          .execute();
+        await db.schema.createIndex('identities_user').on('identities').column('user_id').execute();
+        // Browser sessions: only the SHA-256 of the cookie's token is kept.
+        await db.schema
+          .createTable('auth_sessions')
+          .addColumn('token_hash', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'integer', (c) => c.notNull())
+          .addColumn('csrf', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .addColumn('last_seen', 'bigint', (c) => c.notNull())
+          .execute();
+        // Every review action (view, replay, comment, approve, flag, resolve) is a tlog entry (an internal
+        // record, seq = its leaf index); this table indexes them, and `verify` checks it against the entries.
+        await db.schema
+          .createTable('review_actions')
+          .addColumn('seq', 'bigint', (c) => c.primaryKey().notNull())
+          .addColumn('session_id', 'bigint', (c) => c.notNull())
+          .addColumn('action', 'text', (c) => c.notNull())
+          .addColumn('user_name', 'text', (c) => c.notNull())
+          .addColumn('at', 'bigint', (c) => c.notNull())
+          .addColumn('digest', 'text')
+          .addColumn('event_count', 'integer')
+          .addColumn('event_id', 'bigint')
+          .addColumn('body', 'text')
+          .execute();
+        await db.schema.createIndex('review_actions_session').on('review_actions').columns(['session_id', 'seq']).execute();
+        // Each session's review state under the policy, kept current by the review service.
+        await db.schema
+          .createTable('reviews')
+          .addColumn('session_id', 'bigint', (c) => c.primaryKey().notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('policy', 'text')
+          .addColumn('required', 'text', (c) => c.notNull())
+          .addColumn('event_count', 'integer', (c) => c.notNull())
+          .addColumn('risk_score', 'integer', (c) => c.notNull())
+          .addColumn('due_at', 'bigint')
+          .addColumn('changed_since_approval', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('reviews_state').on('reviews').columns(['state', 'due_at']).execute();
+      },
+    },
   };
 };

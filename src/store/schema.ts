@@ -80,6 +80,88 @@ export interface SessionsTable {
   device_type: string;
   /** The sessionizer's resume state as JSON while the session may still change; NULL once forgotten. */
   state: string | null;
+  /** From the session's rule hits (rules/risk.ts). */
+  risk_score: Generated<number>;
+  risk_level: Generated<string>;
+}
+
+/** One rule matching one event; written by the derive stage with the event. */
+export interface RuleHitsTable {
+  event_id: number;
+  rule: string;
+  seq: number;
+  session_id: number | null;
+  host: string;
+  level: string;
+  time: number;
+}
+
+export interface UsersTable {
+  id: Generated<number>;
+  name: string;
+  /** 'admin' | 'reviewer' | 'viewer' */
+  role: string;
+  /** argon2id, PHC string. */
+  password_hash: string;
+  must_change_password: Generated<number>;
+  /** base32; set while enrolling, used once totp_enabled. */
+  totp_secret: string | null;
+  totp_enabled: Generated<number>;
+  /** The last TOTP time step accepted: a code is good once. */
+  totp_last_step: number | null;
+  disabled: Generated<number>;
+  created_at: number;
+}
+
+/** A username a Countersign user acts as on hosts and devices ('*': any device type). */
+export interface IdentitiesTable {
+  username: string;
+  device_type: string;
+  user_id: number;
+  created_at: number;
+}
+
+/** A browser session: the SHA-256 (hex) of the cookie token, never the token. */
+export interface AuthSessionsTable {
+  token_hash: string;
+  user_id: number;
+  csrf: string;
+  created_at: number;
+  expires_at: number;
+  last_seen: number;
+}
+
+/** One review action; seq is its tlog entry (an internal record). */
+export interface ReviewActionsTable {
+  seq: number;
+  session_id: number;
+  /** 'view' | 'replay' | 'comment' | 'approve' | 'flag' | 'resolve' */
+  action: string;
+  user_name: string;
+  at: number;
+  /** The session digest the action was taken on (approve; others where known). */
+  digest: string | null;
+  event_count: number | null;
+  /** The timeline line a comment is on. */
+  event_id: number | null;
+  body: string | null;
+}
+
+/** A session's review state under the review policy. */
+export interface ReviewsTable {
+  session_id: number;
+  /** 'needs_review' | 'flagged' | 'approved' | 'not_required' */
+  state: string;
+  /** Name of the policy rule that decided it. */
+  policy: string | null;
+  /** Requirement as JSON: [{ group, count }]. */
+  required: string;
+  /** The session's event count and risk score when last evaluated: a change re-evaluates. */
+  event_count: number;
+  risk_score: number;
+  due_at: number | null;
+  changed_since_approval: Generated<number>;
+  updated_at: number;
 }
 
 /** Records per body parser and outcome ('parsed', 'unparsed:<reason>', 'none' for records no parser claimed). */
@@ -128,6 +210,12 @@ export interface TlogCosignaturesTable {
 }
 
 export interface Database {
+  rule_hits: RuleHitsTable;
+  users: UsersTable;
+  identities: IdentitiesTable;
+  auth_sessions: AuthSessionsTable;
+  review_actions: ReviewActionsTable;
+  reviews: ReviewsTable;
   tlog_witness_state: TlogWitnessStateTable;
   tlog_cosignatures: TlogCosignaturesTable;
   tlog_tiles: TlogTilesTable;

@@ -4,6 +4,7 @@ import type { Event } from '../../model/event.js';
 import type { CloseReason, Link, Session, SessionStatus } from '../../model/session.js';
 import type { SessionDetail, SessionEvent } from '../../model/session-view.js';
 import { decodeBundle } from '../record-bundle.js';
+import type { Selectable } from 'kysely';
 import type { Database, SessionsTable } from '../schema.js';
 
 export interface SessionQuery {
@@ -16,7 +17,7 @@ export interface SessionQuery {
   readonly startedBefore?: number;
 }
 
-export const sessionFromRow = (r: SessionsTable): Session => ({
+export const sessionFromRow = (r: Selectable<SessionsTable>): Session => ({
   id: Number(r.id),
   host: r.host,
   user: r.user,
