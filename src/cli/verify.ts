@@ -29,7 +29,7 @@ export const runVerify = (o: { config?: string; data?: string; bundle?: string; 
   }
   if (o.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else {
-    const what = `${report.entries} entries${report.pruned ? ` (${report.pruned} pruned by retention)` : ''}, ${report.checkpoints} checkpoints, ${report.events} events, ${report.sessions} sessions`;
+    const what = `${report.entries} entries${report.pruned ? ` (${report.pruned} pruned by retention)` : ''}, ${report.checkpoints} checkpoints, ${report.events} events, ${report.sessions} sessions${report.reviewActions ? `, ${report.reviewActions} review actions` : ''}`;
     if (report.problems.length === 0) process.stdout.write(`intact: ${what}${o.checkpoint !== undefined ? '; extends the given checkpoint' : ''}\n`);
     else {
       const first = report.problems[0]!;

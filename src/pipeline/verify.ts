@@ -13,7 +13,7 @@ import { appendLeaves, EMPTY_FRONTIER, frontierRoot, hashesEqual, openCheckpoint
 import { logVerifierKeyFile } from './log-key.js';
 import { SESSION_EVIDENCE_FORMAT, verifySessionEvidence, type SessionEvidence } from './session-evidence.js';
 
-export const PROBLEM_KINDS = ['seq-gap', 'record-bytes', 'leaf', 'tree', 'checkpoint', 'outside-checkpoint', 'event', 'session'] as const;
+export const PROBLEM_KINDS = ['seq-gap', 'record-bytes', 'leaf', 'tree', 'checkpoint', 'outside-checkpoint', 'event', 'session', 'review'] as const;
 export type ProblemKind = (typeof PROBLEM_KINDS)[number];
 
 export interface Problem {
@@ -30,6 +30,8 @@ export interface VerifyReport {
   readonly checkpoints: number;
   readonly events: number;
   readonly sessions: number;
+  /** Review actions (approvals, comments, flags, views …) checked against their log entries. */
+  readonly reviewActions?: number;
   readonly problems: readonly Problem[];
 }
 
@@ -113,6 +115,7 @@ class Verifier {
     let next = 0;
     const erased: number[] = [];
     const allowed: [number, number][] = [];
+    const reviewEntries = new Map<number, Record<string, unknown>>();
     for (const b of this.db.prepare('SELECT first_seq, count, data FROM record_bundles ORDER BY first_seq').iterate() as Iterable<{ first_seq: number; count: number; data: Uint8Array }>) {
       if (b.first_seq !== next) this.problem('seq-gap', `record ${next}`, b.first_seq > next ? `records ${next}…${b.first_seq - 1} are missing` : `records from ${b.first_seq} are stored twice`);
       let recs;
@@ -134,6 +137,7 @@ class Verifier {
           try {
             const a = JSON.parse(r.envelope.msg) as { type?: string; ranges?: [number, number][] };
             if (a.type === 'retention.prune' && Array.isArray(a.ranges)) for (const [from, to] of a.ranges) if (from <= to && to < seq) allowed.push([from, to]);
+            if (typeof a.type === 'string' && a.type.startsWith('review.')) reviewEntries.set(seq, a as Record<string, unknown>);
           } catch {
             this.problem('record-bytes', `record ${seq}`, 'an internal entry that is not JSON');
           }
@@ -193,7 +197,39 @@ class Verifier {
     }
 
     const { events, sessions } = this.derived(entries);
-    return { entries, pruned: erased.length, checkpoints: checkpoints.length, events, sessions, problems: this.problems };
+    const reviewActions = this.reviewActions(reviewEntries);
+    return { entries, pruned: erased.length, checkpoints: checkpoints.length, events, sessions, reviewActions, problems: this.problems };
+  }
+
+  /**
+   * Every row of review_actions must be its log entry, field for field (who, what, when, which session,
+   * digest, line, text), and every review entry in the log must have its row: an edited author, a
+   * deleted comment or an approval slipped into the table shows here.
+   */
+  private reviewActions(logged: ReadonlyMap<number, Record<string, unknown>>): number {
+    const has = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'review_actions'").pluck().get();
+    if (has === undefined) return 0;
+    let n = 0;
+    const seen = new Set<number>();
+    for (const r of this.db.prepare('SELECT seq, session_id, action, user_name, at, digest, event_count, event_id, body FROM review_actions ORDER BY seq').iterate() as Iterable<{
+      seq: number; session_id: number; action: string; user_name: string; at: number; digest: string | null; event_count: number | null; event_id: number | null; body: string | null;
+    }>) {
+      n++;
+      const at = `review action ${r.seq}`;
+      seen.add(Number(r.seq));
+      const e = logged.get(Number(r.seq));
+      if (e === undefined) {
+        this.problem('review', at, `the log holds no review entry at ${r.seq} (a ${r.action} by ${JSON.stringify(r.user_name)} was added to the table)`);
+        continue;
+      }
+      const fields: [string, unknown, unknown][] = [
+        ['action', `review.${r.action}`, e['type']], ['user', r.user_name, e['actor']], ['session', Number(r.session_id), e['session']], ['time', Number(r.at), e['at']],
+        ['digest', r.digest, e['digest'] ?? null], ['event count', r.event_count, e['eventCount'] ?? null], ['line', r.event_id === null ? null : Number(r.event_id), e['eventId'] ?? null], ['text', r.body, e['body'] ?? null],
+      ];
+      for (const [name, stored, entry] of fields) if (stored !== entry) this.problem('review', at, `its ${name} (${JSON.stringify(stored)}) differs from its log entry (${JSON.stringify(entry)})`);
+    }
+    for (const [seq, e] of logged) if (!seen.has(seq)) this.problem('review', `review action ${seq}`, `the table lacks the ${String(e['type'])} by ${JSON.stringify(e['actor'])} the log holds (it was deleted)`);
+    return n;
   }
 
   private verifier(): NoteVerifier | null {
