@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
 // it, so two runs of it wait for each other; no other test touches /dev/log or a fixed port.
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'web/src/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -1,5 +1,6 @@
 // The HTTP face of the service: health and metrics today; the review UI and API join as scoped
 // plugins. Errors reach clients as { code, message } only; details go to the diagnostics log.
+// Access control is installed before anything else: every route must declare `config.access`.
 import { openApiDocument } from './openapi.js';
 import { logRoutes } from './log/routes.js';
 import type { SqliteTlogStore } from '../store/sqlite/tlog-store.js';
@@ -7,6 +8,11 @@ import { sessionRoutes, type SessionSource } from './sessions/routes.js';
 import Fastify from 'fastify';
 import type { Logger } from 'pino';
 import { CsError } from '../errors.js';
+import type { AuthDeps } from '../auth/deps.js';
+import { installAuth } from '../auth/plugin.js';
+import type { Access } from '../model/account.js';
+import { reviewRoutes, type ReviewRouteDeps } from './review/routes.js';
+import { webRoutes } from './web/static.js';
 
 export interface HealthReport {
   readonly status: 'ok' | 'degraded';
@@ -18,15 +24,25 @@ export interface ApiDeps {
   readonly log: Logger;
   readonly health: () => HealthReport;
   readonly metricsText: () => string;
+  /** Accounts, browser sessions and the auth settings (src/auth/deps.ts). */
+  readonly auth: AuthDeps;
   readonly sessions?: SessionSource;
+  /** The review queue, session reviews and review actions (src/review/). */
+  readonly review?: ReviewRouteDeps;
   readonly tlog?: () => SqliteTlogStore;
+  /** The log's note verifier key (C2SP vkey), served at /api/v1/log/key. */
+  readonly verifierKey?: string;
   readonly version?: string;
 }
+
+const PUBLIC = { access: 'public' } as const;
+const VIEWER = { access: 'viewer' } as const;
 
 export const buildApi = (deps: ApiDeps) => {
   // Per-request lines are info level; the API logs only warnings and errors, so an operator's log is
   // not a copy of the scrape traffic.
   const app = Fastify({ loggerInstance: deps.log.child({ component: 'api' }, { level: 'warn' }) });
+  installAuth(app, deps.auth, { logLevel: deps.log.level });
   app.setErrorHandler((err, req, reply) => {
     if (err instanceof CsError) return reply.status(err.status).send({ code: err.code, message: err.message });
     const status = (err as { statusCode?: number }).statusCode;
@@ -36,18 +52,27 @@ export const buildApi = (deps: ApiDeps) => {
     return reply.status(500).send({ code: 'CS_ERR_INTERNAL', message: 'internal error' });
   });
   app.setNotFoundHandler((_req, reply) => reply.status(404).send({ code: 'CS_ERR_NOT_FOUND', message: 'no such resource' }));
-  app.get('/healthz', async (_req, reply) => {
+  app.get('/healthz', { config: PUBLIC }, async (_req, reply) => {
     const h = deps.health();
     return reply.status(h.status === 'ok' ? 200 : 503).header('cache-control', 'no-store').send(h);
   });
-  app.get('/metrics', async (_req, reply) =>
+  // Counts only, never log content: public for Prometheus unless auth.publicMetrics is off.
+  const metricsAccess: Access = deps.auth.config.publicMetrics ? 'public' : 'viewer';
+  app.get('/metrics', { config: { access: metricsAccess } }, async (_req, reply) =>
     reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8').header('cache-control', 'no-store').send(deps.metricsText()),
   );
   if (deps.tlog !== undefined) void app.register(logRoutes(deps.tlog));
+  const vkey = deps.verifierKey;
+  if (vkey !== undefined) app.get('/api/v1/log/key', { config: VIEWER }, async () => ({ vkey }));
+  const sessions = deps.sessions;
+  if (deps.review !== undefined)
+    void app.register(reviewRoutes(sessions?.hitsOf === undefined ? deps.review : { ...deps.review, hitsOf: (ids) => sessions.hitsOf!(ids) }));
   if (deps.sessions !== undefined) {
-    void app.register(sessionRoutes(deps.sessions));
+    void app.register(sessionRoutes(deps.sessions, deps.review));
     const doc = openApiDocument(deps.version ?? '0.0.0');
-    app.get('/api/v1/openapi.json', async () => doc);
+    app.get('/api/v1/openapi.json', { config: PUBLIC }, async () => doc);
   }
+  // The web UI (built into dist/web): public files; everything it shows comes from the routes above.
+  void app.register(webRoutes());
   return app;
 };

@@ -15,6 +15,7 @@ import { loadOrCreateLogKey } from '../pipeline/log-key.js';
 import { BodyParsers } from '../parsers/body/index.js';
 import { BodyTally, bodyInput, Deriver } from '../pipeline/derive.js';
 import { tryDeriveLock } from '../pipeline/derive-lock.js';
+import { loadRuleSet, ruleErrorLine, type RuleSources } from '../rules/load.js';
 
 const mib = (n: number): string => `${(n / 1048576).toFixed(1)} MiB`;
 
@@ -71,7 +72,7 @@ export const runImport = async (files: string[], o: { config?: string; data?: st
   const unparsed = metrics.stored.get({ transport: 'file', kind: 'unparsed' });
   process.stdout.write(`imported ${parsed + unparsed} records: ${parsed} parsed, ${unparsed} unparsed\n`);
   reportBodyParsers(config.dataDir, ranges);
-  deriveSessions(config.dataDir, config.sessions, tty);
+  deriveSessions(config.dataDir, config.sessions, config.rules, tty);
   if (ranges.length > 0) {
     // A checkpoint covering what was imported (a running server also signs its own on its interval).
     const store = openTlogStore(config.dataDir);
@@ -113,16 +114,20 @@ const reportBodyParsers = (dataDir: string, ranges: readonly [number, number][])
 };
 
 /** Turns the new records into events and sessions now, unless a running server is doing it. */
-const deriveSessions = (dataDir: string, o: ReturnType<typeof loadConfig>['sessions'], tty: boolean): void => {
+const deriveSessions = (dataDir: string, o: ReturnType<typeof loadConfig>['sessions'], rules: RuleSources, tty: boolean): void => {
   const lock = tryDeriveLock(dataDir);
   if ('heldBy' in lock) {
     process.stdout.write(`sessions: the running server (pid ${lock.heldBy}) derives them from these records\n`);
     return;
   }
+  const loaded = loadRuleSet(rules);
+  // A broken rule is refused, not fatal: the others are matched (docs/rules.md).
+  for (const e of loaded.errors) process.stderr.write(`countersign: rule refused: ${ruleErrorLine(e)}\n`);
   const store = openDerivedStore(dataDir);
   try {
     const deriver = new Deriver(store, {
       clock: systemClock,
+      rules: loaded.set,
       sessionizer: { idleTimeoutMs: o.idleTimeoutSeconds * 1000, graceMs: o.lateGraceSeconds * 1000, orphanWindowMs: o.orphanWaitSeconds * 1000, weakWindowMs: o.weakWindowSeconds * 1000 },
     });
     const from = deriver.cursor;

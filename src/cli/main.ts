@@ -14,6 +14,7 @@ import { runCheckpoint } from './checkpoint.js';
 import { runSessionShow, runSessions, type SessionsOptions } from './sessions.js';
 import { runWitness, type WitnessCliOptions } from '../witness/run.js';
 import { runRulesTest } from '../rules/test-command.js';
+import { userCommand } from './user.js';
 
 // `countersign sessions | head`: a reader that stops early is not an error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -143,6 +144,8 @@ program
   .action((files: string[]) => {
     process.exitCode = runRulesTest(files);
   });
+
+userCommand(program.command('user'));
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof CsError) process.stderr.write(`countersign: ${e.message}\n`);

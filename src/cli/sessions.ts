@@ -4,7 +4,8 @@
 import { loadConfig } from '../config/load.js';
 import { escapeControls } from '../model/escape.js';
 import type { Session, SessionStatus } from '../model/session.js';
-import type { SessionEvent } from '../model/session-view.js';
+import type { SessionEvent, SessionView } from '../model/session-view.js';
+import { loadRuleSet } from '../rules/load.js';
 import { presentEvent, presentSession } from '../api/sessions/presenter.js';
 import { sessionAsciicast } from '../api/sessions/recording.js';
 import { CS_ERR } from '../errors.js';
@@ -32,13 +33,17 @@ export interface SessionsOptions {
 const openReader = async (o: { config?: string; data?: string }) => {
   const config = loadConfig(o.config, o.data !== undefined ? { dataDir: o.data } : {});
   await prepareStore(config.dataDir); // an older store gets the sessions tables
-  return openSessionReader(config.dataDir);
+  // The configured rules name the hits (titles, why); refused ones are the server's to report.
+  const rules = loadRuleSet(config.rules).set.catalogue();
+  return { reader: openSessionReader(config.dataDir, { rules }), rules };
 };
+
+const risk = (s: SessionView): string => (s.risk.level === 'none' ? '-' : `${s.risk.level} ${s.risk.score}`);
 
 export const runSessions = async (o: SessionsOptions): Promise<void> => {
   if (o.open && o.closed) throw CS_ERR.badArgument('--open and --closed exclude each other');
   const status: SessionStatus | undefined = o.open ? 'open' : o.closed ? 'closed' : undefined;
-  const reader = await openReader(o);
+  const { reader } = await openReader(o);
   try {
     const rows = await reader.list({ limit: o.limit, ...(o.host !== undefined ? { host: o.host } : {}), ...(o.user !== undefined ? { user: o.user } : {}), ...(status ? { status } : {}) });
     if (o.json) {
@@ -49,11 +54,11 @@ export const runSessions = async (o: SessionsOptions): Promise<void> => {
       process.stdout.write('no sessions\n');
       return;
     }
-    process.stdout.write('ID\tHOST\tDEVICE\tUSER\tFROM\tSTARTED\tDURATION\tSTATUS\tCOMMANDS\tEVENTS\n');
+    process.stdout.write('ID\tHOST\tDEVICE\tUSER\tFROM\tSTARTED\tDURATION\tSTATUS\tRISK\tCOMMANDS\tEVENTS\n');
     for (const s of rows) {
       const status = s.status === 'open' ? 'open' : `closed (${s.closeReason})`;
       const weak = s.weakCount > 0 ? ` (${s.weakCount} weak)` : '';
-      process.stdout.write(`${s.id}\t${e(s.host)}\t${e(s.deviceType)}\t${e(s.user)}\t${e(s.origin)}\t${when(s.startedAt)}\t${dur(s)}\t${status}\t${s.commandCount}\t${s.eventCount}${weak}\n`);
+      process.stdout.write(`${s.id}\t${e(s.host)}\t${e(s.deviceType)}\t${e(s.user)}\t${e(s.origin)}\t${when(s.startedAt)}\t${dur(s)}\t${status}\t${risk(s)}\t${s.commandCount}\t${s.eventCount}${weak}\n`);
     }
   } finally {
     await reader.close();
@@ -66,13 +71,14 @@ const eventLine = (ev: SessionEvent): string => {
   const what = ev.command ?? ev.reason ?? ev.action ?? '';
   const where = [ev.tty, ev.cwd].filter((x) => x !== null).map((x) => e(x)).join(' ');
   const weak = ev.link === 'weak' ? `   [weak link: ${e(ev.why)}]` : '';
-  return `${mark} ${when(ev.time)}  ${ev.kind.padEnd(16)} ${as.padEnd(14)} ${where.padEnd(20)} ${escapeControls(what)}${weak}`;
+  const hits = ev.hits.length > 0 ? `   ! ${ev.hits.join(', ')}` : '';
+  return `${mark} ${when(ev.time)}  ${ev.kind.padEnd(16)} ${as.padEnd(14)} ${where.padEnd(20)} ${escapeControls(what)}${weak}${hits}`;
 };
 
 export const runSessionShow = async (idText: string, o: { config?: string; data?: string; json?: boolean; recording?: boolean }): Promise<void> => {
   const id = Number(idText);
   if (!Number.isSafeInteger(id)) throw CS_ERR.badArgument(`session id: expected a number, got ${idText}`);
-  const reader = await openReader(o);
+  const { reader, rules } = await openReader(o);
   try {
     const d = await reader.get(id);
     if (d === null) throw CS_ERR.notFound(`no session ${id}`);
@@ -90,6 +96,19 @@ export const runSessionShow = async (idText: string, o: { config?: string; data?
     const auth = s.auth === null ? '' : ` by ${s.auth.method}${s.auth.keyType !== undefined ? ` ${s.auth.keyType}` : ''}${s.auth.fingerprint !== undefined ? ` ${s.auth.fingerprint}` : ''}`;
     process.stdout.write(`session ${s.id}: ${e(s.user)} on ${e(s.host)} from ${e(s.origin)}${s.originPort !== null ? ` port ${s.originPort}` : ''}${escapeControls(auth)}\n`);
     process.stdout.write(`  ${when(s.startedAt)} → ${s.status === 'open' ? 'still open' : `${when(s.endedAt)} (${s.closeReason})`}, ${dur(s)}, ${s.commandCount} commands, ${s.privilegeCount} privilege steps, ${s.eventCount} events${s.weakCount > 0 ? `, ${s.weakCount} weakly linked (~)` : ''}\n\n`);
+    if (s.risk.hits.length > 0) {
+      // Each rule once, at its first record, with why it matters; the timeline marks every event that hit (!).
+      process.stdout.write(`risk: ${s.risk.level}, score ${s.risk.score}\n`);
+      const firstOf = new Map<string, (typeof s.risk.hits)[number]>();
+      for (const h of s.risk.hits) if (!firstOf.has(h.rule)) firstOf.set(h.rule, h);
+      for (const h of firstOf.values()) {
+        const n = s.risk.hits.filter((x) => x.rule === h.rule).length;
+        process.stdout.write(`  ${h.level.padEnd(13)} ${h.rule}: ${escapeControls(h.title)} (record ${h.seq}${n > 1 ? `, ${n} records` : ''})\n`);
+        const why = rules.get(h.rule)?.why;
+        if (why !== undefined) process.stdout.write(`                why: ${escapeControls(why)}\n`);
+      }
+      process.stdout.write('\n');
+    } else process.stdout.write('risk: none (no rule hit)\n\n');
     for (const ev of d.events) process.stdout.write(`${eventLine(ev)}\n`);
   } finally {
     await reader.close();

@@ -56,12 +56,24 @@ const tls = z
   .refine((t) => !t.requireClientCert || t.caFile !== null, { message: 'requireClientCert needs caFile', path: ['requireClientCert'] })
   .refine((t) => (t.certFile === null) === (t.keyFile === null), { message: 'certFile and keyFile go together', path: ['keyFile'] });
 
+const relp = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe("Receive syslog over RELP (rsyslog's Reliable Event Logging Protocol): a message is acknowledged only after the transaction storing it committed."),
+    host: host.default('0.0.0.0').describe('Address to bind.'),
+    port: port.default(2514).describe('RELP port; 0 picks a free one (it is logged).'),
+    tls: z.boolean().default(false).describe('Speak RELP over TLS, with the certificate, CA and client-certificate settings of sources.tls.'),
+    maxFrameBytes: z.number().int().min(480).max(16 * 1024 * 1024).default(131072).describe('Largest RELP frame (DATALEN) accepted; a larger one answers 500 and closes the session.'),
+    window: z.number().int().min(1).max(65536).default(128).describe('Transactions a client may have unacknowledged (offered to the client in `open`).'),
+    maxConnections: z.number().int().min(1).default(4096).describe('As for tcp.'),
+  })
+  .prefault({});
+
 export const configSchema = z
   .strictObject({
     dataDir: z.string().min(1).default('./data')
       .describe('Where the store (SQLite, WAL), the generated TLS certificate and keys live. `--data` overrides it.'),
     sources: z
-      .strictObject({ udp, tcp, tls })
+      .strictObject({ udp, tcp, tls, relp })
       .prefault({})
       .describe('Listeners for syslog.'),
     web: z

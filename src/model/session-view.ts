@@ -1,7 +1,13 @@
 // The shapes `countersign sessions --json`, `session show --json` and /api/v1/sessions give out: kept
 // stable (docs/cli.md). Isomorphic: shared with web/.
 import type { Event } from './event.js';
+import type { SessionRisk } from './risk.js';
 import type { Link, Session } from './session.js';
+
+/** A session as listed and shown: the stored session and its risk from the rule hits of its events. */
+export interface SessionView extends Session {
+  readonly risk: SessionRisk;
+}
 
 /** One event as a session's timeline shows it. */
 export interface SessionEvent {
@@ -27,11 +33,13 @@ export interface SessionEvent {
   readonly why: string | null;
   /** The record's text as received (hostile: display escaped, never as HTML). */
   readonly raw: string;
+  /** The ids of the rules this event hit. */
+  readonly hits: readonly string[];
   /** The whole normalized event. */
   readonly event: Event;
 }
 
 export interface SessionDetail {
-  readonly session: Session;
+  readonly session: SessionView;
   readonly events: readonly SessionEvent[];
 }

@@ -46,6 +46,10 @@ export class DeriveRunner {
         this.cursor = m.cursor;
         this.openSessions = m.openSessions;
         this.lastFailure = null;
+      } else if (m.type === 'rules') {
+        // A broken rule is refused, not fatal: the others keep working (docs/rules.md).
+        for (const line of m.refused) this.log.error({ rule: line }, `rule refused: ${line}`);
+        this.log.info({ rules: m.loaded, refused: m.refused.length, replacedBuiltin: m.replaced }, 'rules loaded');
       } else if (m.type === 'failed') {
         if (this.lastFailure !== m.message) this.log.error({ err: m.message }, 'deriving events and sessions failed; retrying');
         this.lastFailure = m.message;

@@ -2,6 +2,7 @@
 // ingest commit and polling for records written by other processes (import), ticking the idle timeout.
 import { parentPort, workerData } from 'node:worker_threads';
 import { systemClock } from '../clock.js';
+import { loadRuleSet, ruleErrorLine, type RuleSources } from '../rules/load.js';
 import type { SessionizerOptions } from '../sessions/sessionizer.js';
 import { openDerivedStore } from '../store/index.js';
 import { Deriver } from './derive.js';
@@ -9,6 +10,8 @@ import { Deriver } from './derive.js';
 export interface DeriveThreadOptions {
   readonly dataDir: string;
   readonly sessionizer: SessionizerOptions;
+  /** The rule files to load (config `rules`): compiled once, here, for this deriver. */
+  readonly rules: RuleSources;
   readonly intervalMs: number;
   /** One Int32 the main thread sets to 1 while ingest has records waiting to commit. */
   readonly ingestBusy: SharedArrayBuffer;
@@ -21,13 +24,17 @@ const BUSY_PAUSE_MS = 200;
 export type DeriveThreadMsg = { readonly type: 'nudge' } | { readonly type: 'stop' };
 export type DeriveThreadReply =
   | { readonly type: 'progress'; readonly cursor: number; readonly openSessions: number }
+  /** Once at start: how many rules are in use, each refused rule as `file:line: reason`, built-in ids replaced by rules.dir. */
+  | { readonly type: 'rules'; readonly loaded: number; readonly refused: readonly string[]; readonly replaced: readonly string[] }
   | { readonly type: 'failed'; readonly message: string }
   | { readonly type: 'stopped' };
 
 const port = parentPort!;
 const opts = workerData as DeriveThreadOptions;
+const rules = loadRuleSet(opts.rules);
+port.postMessage({ type: 'rules', loaded: rules.set.size, refused: rules.errors.map(ruleErrorLine), replaced: rules.replaced } satisfies DeriveThreadReply);
 const store = openDerivedStore(opts.dataDir);
-const deriver = new Deriver(store, { clock: systemClock, sessionizer: opts.sessionizer });
+const deriver = new Deriver(store, { clock: systemClock, sessionizer: opts.sessionizer, rules: rules.set });
 let stopping = false;
 let timer: NodeJS.Timeout | null = null;
 let lastTick = 0;

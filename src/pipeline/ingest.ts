@@ -37,6 +37,10 @@ export class Ingest {
   private readonly listeners = new Set<PressureListener>();
   private readonly committedListeners = new Set<(firstSeq: number, count: number) => void>();
   private lastSeqValue = -1;
+  /** Frames accepted by push() and frames committed, both counted from 1: batches commit in push order. */
+  private pushedFrames = 0;
+  private committedFrames = 0;
+  private readonly framesCommittedListeners = new Set<(committed: number) => void>();
   private failure: Error | null = null;
   /** Per-transport received counters, bound once (labels are not rebuilt per frame). */
   private readonly receivedBy = new Map<Transport, (by?: number) => void>();
@@ -58,6 +62,23 @@ export class Ingest {
   /** Called after each commit with the seq range it stored (the derive stage follows it). */
   onCommitted(fn: (firstSeq: number, count: number) => void): void {
     this.committedListeners.add(fn);
+  }
+
+  /**
+   * How many frames push() has accepted; read right after a push, it numbers that frame. The frame is
+   * durable (records and tlog leaves committed together) once committedCount reaches its number.
+   */
+  get pushedCount(): number {
+    return this.pushedFrames;
+  }
+  /** How many pushed frames are committed (batches commit in order, so it is a prefix of the pushes). */
+  get committedCount(): number {
+    return this.committedFrames;
+  }
+  /** Called after each commit with the new committedCount (RELP acknowledges on it). */
+  onFramesCommitted(fn: (committed: number) => void): () => void {
+    this.framesCommittedListeners.add(fn);
+    return () => this.framesCommittedListeners.delete(fn);
   }
 
   get isOverloaded(): boolean {
@@ -82,6 +103,7 @@ export class Ingest {
   /** Accepts one frame. Stream sources always push (they pause on pressure); UDP checks isOverloaded first. */
   push(meta: ConnMeta, frame: Uint8Array, flag: FrameFlag): void {
     this.builder.add(meta, frame, flag, this.clock.now());
+    this.pushedFrames++;
     this.queuedBytes += frame.length;
     this.queuedRecords++;
     let inc = this.receivedBy.get(meta.transport);
@@ -144,6 +166,7 @@ export class Ingest {
     this.queuedBytes -= batch.bytes.length;
     this.queuedRecords -= batch.count;
     if (r.count > 0) this.lastSeqValue = r.firstSeq + r.count - 1;
+    this.committedFrames += batch.count;
     for (const fn of this.committedListeners) fn(r.firstSeq, r.count);
     this.metrics.commitSeconds.observe(r.seconds);
     for (const [k, n] of Object.entries(r.stats.counts)) {
@@ -155,6 +178,7 @@ export class Ingest {
       }
     }
     if (this.overloaded && this.failure === null && this.queuedBytes <= this.opts.queueMaxBytes / 2) this.setPressure(false);
+    for (const fn of this.framesCommittedListeners) fn(this.committedFrames);
   }
 
   private setPressure(on: boolean): void {

@@ -4,15 +4,19 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import { buildApi, type HealthReport } from '../api/server.js';
+import type { AuthDeps } from '../auth/deps.js';
+import type { ReviewRouteDeps } from '../api/review/routes.js';
 import { CS_ERR } from '../errors.js';
 import { openSessionReader, openTlogStore, prepareStore } from '../store/index.js';
 import { Checkpointer } from './checkpointer.js';
 import { loadOrCreateLogKey } from './log-key.js';
 import { WitnessPusher } from './witness-push.js';
 import { pruneRecords } from './retention.js';
+import { loadRuleSet } from '../rules/load.js';
 import { startSyslogTcp } from '../sources/syslog-tcp.js';
 import { startSyslogTls } from '../sources/syslog-tls.js';
 import { startSyslogUdp } from '../sources/syslog-udp.js';
+import { startRelp } from '../sources/relp.js';
 import { loadOrCreateTlsIdentity } from '../sources/tls-identity.js';
 import type { Running, SourceContext } from '../sources/types.js';
 import { InlineCommitter, WorkerCommitter, type Committer } from './committer.js';
@@ -28,7 +32,14 @@ export interface Service {
 
 const VERSION = '0.1.0';
 
-export const startService = async (config: Config, log: Logger, clock: Clock): Promise<Service> => {
+/** What the caller builds for the service: accounts and access (on the caller's own store connection). */
+export interface ServiceDeps {
+  readonly auth: AuthDeps;
+  /** The review side (policy, service), over the same connection as auth. */
+  readonly review?: ReviewRouteDeps;
+}
+
+export const startService = async (config: Config, log: Logger, clock: Clock, deps: ServiceDeps): Promise<Service> => {
   const startedAt = clock.now();
   await prepareStore(config.dataDir);
   const metrics = ingestMetrics();
@@ -41,6 +52,7 @@ export const startService = async (config: Config, log: Logger, clock: Clock): P
     {
       dataDir: config.dataDir,
       intervalMs: s.deriveIntervalMs,
+      rules: config.rules,
       sessionizer: {
         idleTimeoutMs: s.idleTimeoutSeconds * 1000,
         graceMs: s.lateGraceSeconds * 1000,
@@ -84,8 +96,19 @@ export const startService = async (config: Config, log: Logger, clock: Clock): P
   const checkpointer = new Checkpointer(tlogStore, logKey, clock);
   const witnesses = new WitnessPusher(tlogStore, config.tlog.witnesses, log.child({ component: 'witness' }), clock);
   if (witnesses.count === 0) log.warn('tlog: no witness configured: anyone holding the signing key could rewrite history unnoticed; save checkpoints off this host (README)');
-  const sessionReader = openSessionReader(config.dataDir);
-  const api = buildApi({ log, health, metricsText: () => metrics.registry.render(), sessions: sessionReader, tlog: () => tlogStore, version: VERSION });
+  // Titles for the hits sessions list; the derive thread compiles the same files for matching and reports refused ones.
+  const sessionReader = openSessionReader(config.dataDir, { rules: loadRuleSet(config.rules).set.catalogue() });
+  const api = buildApi({
+    log,
+    health,
+    metricsText: () => metrics.registry.render(),
+    auth: deps.auth,
+    ...(deps.review !== undefined ? { review: deps.review } : {}),
+    sessions: sessionReader,
+    tlog: () => tlogStore,
+    verifierKey: logKey.verifierKey,
+    version: VERSION,
+  });
   api.addHook('onClose', async () => sessionReader.close());
   let web: { host: string; port: number };
   try {
@@ -99,6 +122,14 @@ export const startService = async (config: Config, log: Logger, clock: Clock): P
         identity.generated ? 'TLS: generated a self-signed certificate; pin this fingerprint in senders' : 'TLS certificate',
       );
       sources.push(await startSyslogTls(ctx, tls, identity));
+    }
+    const relp = config.sources.relp;
+    if (relp.enabled) {
+      // RELP over TLS uses the certificate and client-certificate settings of sources.tls.
+      const relpTls = relp.tls
+        ? { identity: await loadOrCreateTlsIdentity(config.dataDir, tls.certFile, tls.keyFile, clock.now()), caFile: tls.caFile, requireClientCert: tls.requireClientCert }
+        : null;
+      sources.push(await startRelp(ctx, relp, relpTls));
     }
     await api.listen({ host: config.web.host, port: config.web.port }).catch((e: unknown) => {
       throw CS_ERR.listenFailed('web', `${config.web.host}:${config.web.port}`, e);
@@ -144,6 +175,20 @@ export const startService = async (config: Config, log: Logger, clock: Clock): P
   // deriver takes small bites (its backlog is caught up when the load drops).
   const busyTimer = setInterval(() => derive.setIngestBusy(ingest.queued.records > 0 || ingest.isOverloaded), 50);
   busyTimer.unref();
+  // Sessions whose events or risk changed are decided again under the review policy, a bite at a time
+  // (the queue request also refreshes before it answers).
+  const review = deps.review;
+  const reviewTimer =
+    review === undefined
+      ? null
+      : setInterval(() => {
+          try {
+            review.reviews.refresh(500);
+          } catch (e) {
+            log.error({ err: String((e as Error)?.message ?? e) }, 'refreshing review states failed');
+          }
+        }, 2000);
+  reviewTimer?.unref();
   checkpointer.start(
     config.tlog.checkpointIntervalSeconds * 1000,
     (e) => log.error({ err: String((e as Error)?.message ?? e) }, 'signing a checkpoint failed'),
@@ -154,7 +199,7 @@ export const startService = async (config: Config, log: Logger, clock: Clock): P
   log.info({ source: 'web', host: web.host, port: web.port, url: `http://${web.host}:${web.port}/`, dataDir: config.dataDir }, 'listening');
 
   let stopping: ReturnType<Service['stop']> | null = null;
-  const total = (c: typeof metrics.received): number => c.get({ transport: 'udp' }) + c.get({ transport: 'tcp' }) + c.get({ transport: 'tls' });
+  const total = (c: typeof metrics.received): number => c.get({ transport: 'udp' }) + c.get({ transport: 'tcp' }) + c.get({ transport: 'tls' }) + c.get({ transport: 'relp' });
   return {
     sources,
     web,
@@ -164,6 +209,7 @@ export const startService = async (config: Config, log: Logger, clock: Clock): P
         await ingest.flush();
         await committer.close();
         clearInterval(busyTimer);
+        if (reviewTimer !== null) clearInterval(reviewTimer);
         if (retentionTimer !== null) clearInterval(retentionTimer);
         checkpointer.stop();
         try {
@@ -175,7 +221,7 @@ export const startService = async (config: Config, log: Logger, clock: Clock): P
         await derive.stop();
         await api.close();
         tlogStore.close();
-        const stored = ['udp', 'tcp', 'tls'].reduce(
+        const stored = ['udp', 'tcp', 'tls', 'relp'].reduce(
           (n, t) => n + metrics.stored.get({ transport: t, kind: 'parsed' }) + metrics.stored.get({ transport: t, kind: 'unparsed' }),
           0,
         );

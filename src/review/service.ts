@@ -131,6 +131,7 @@ export class ReviewService {
         required: JSON.stringify(decision.required),
         event_count: s.event_count,
         risk_score: s.risk_score,
+        risk_level: s.risk_level,
         due_at: decision.dueAt,
         changed_since_approval: status.changedSinceApproval ? 1 : 0,
         updated_at: this.d.clock.now(),

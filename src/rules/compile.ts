@@ -4,9 +4,10 @@ import { LineCounter, parseDocument } from 'yaml';
 import type { Event } from '../model/event.js';
 import type { Session } from '../model/session.js';
 import { err, ok, type Result } from '../model/result.js';
-import { bindCondition, KEYWORDS, parseCondition } from './condition.js';
+import { bindCondition, KEYWORDS, parseCondition, type ConditionError } from './condition.js';
 import { fieldGetter, type Getter } from './fields.js';
 import { valuesTest, type ValueTest } from './matchers.js';
+import { conditionKinds, intersect, specKinds, type KindSet } from './prefilter.js';
 import { MODIFIERS, ruleFileSchema, type Modifier, type RuleExample, type RuleLevel } from './schema.js';
 import { lineAt } from './yaml-lines.js';
 
@@ -44,6 +45,10 @@ export interface CompiledRule {
   readonly level: RuleLevel;
   readonly tags: readonly string[];
   readonly examples: { readonly match: readonly CompiledExample[]; readonly nomatch: readonly CompiledExample[] };
+  /** The event kinds the rule can match at all; null: any (worked out from the condition, conservatively). */
+  readonly kinds: KindSet;
+  /** Whether any selection reads a `session.*` field: its verdict may change once an event's session is known. */
+  readonly usesSession: boolean;
   match(event: Event, session: Session | null): Hit | null;
 }
 
@@ -106,12 +111,15 @@ export const compileRule = (text: string, file: string): Result<CompiledRule, Ru
   // Selections: every field spec in a selection must hold (and); values within a spec are alternatives.
   const names = Object.keys(rule.selections);
   const selections = new Map<string, SelectionTest>();
+  const selectionKinds = new Map<string, KindSet>();
+  let usesSession = false;
   for (const name of names) {
     const path = ['selections', name];
     if ((KEYWORDS as readonly string[]).includes(name)) return fail(path, `'${name}' is a condition keyword and cannot name a selection`, true);
     const specs = Object.entries(rule.selections[name]!);
     if (specs.length === 0) return fail(path, `selection '${name}' has no fields`);
     const tests: { get: Getter; test: ValueTest }[] = [];
+    let kinds: KindSet = null;
     for (const [spec, values] of specs) {
       const s = parseSpec(spec);
       if (!s.ok) return fail([...path, spec], s.error, true);
@@ -120,19 +128,38 @@ export const compileRule = (text: string, file: string): Result<CompiledRule, Ru
       const t = valuesTest(s.value.modifier, s.value.all, values);
       if (!t.ok) return fail(t.error.index === null ? [...path, spec] : [...path, spec, t.error.index], `${spec}: ${t.error.reason}`);
       tests.push({ get: get.value, test: t.value });
+      const k = specKinds(s.value.field, s.value.modifier, s.value.all, values);
+      kinds = intersect(kinds, k);
+      if (s.value.field.startsWith('session.')) usesSession = true;
     }
+    selectionKinds.set(name, kinds);
     selections.set(name, (e, sess) => tests.every(({ get, test }) => test(get(e, sess))));
   }
 
+  const conditionError = (e: ConditionError) => fail(['condition'], `condition, at column ${e.pos + 1}: ${e.message}`);
   const tree = parseCondition(rule.condition);
-  const bound = tree.ok ? bindCondition(tree.value, names) : tree;
-  if (!bound.ok) return fail(['condition'], `condition, at column ${bound.error.pos + 1}: ${bound.error.message}`);
+  if (!tree.ok) return conditionError(tree.error);
+  const bound = bindCondition(tree.value, names);
+  if (!bound.ok) return conditionError(bound.error);
   const condition = bound.value;
+  const kinds = conditionKinds(tree.value, names, selectionKinds);
 
   const examples = (which: 'match' | 'nomatch'): CompiledExample[] =>
     rule.examples[which].map((x, i) => ({ ...exampleEvent(x), line: lineAt(doc, lc, ['examples', which, i]) }));
 
   const base = { ruleId: rule.id, level: rule.level, title: rule.title, why: rule.why, tags: rule.tags };
+  const index = new Map(names.map((n, i) => [n, i]));
+  const tests = names.map((n) => selections.get(n)!);
+  const UNKNOWN = 2;
+  const memo = new Uint8Array(names.length);
+  let current: Event | undefined;
+  let currentSession: Session | null = null;
+  const test = (name: string): boolean => {
+    const i = index.get(name)!;
+    let r = memo[i]!;
+    if (r === UNKNOWN) memo[i] = r = tests[i]!(current!, currentSession) ? 1 : 0;
+    return r === 1;
+  };
   return ok({
     id: rule.id,
     file,
@@ -143,13 +170,13 @@ export const compileRule = (text: string, file: string): Result<CompiledRule, Ru
     level: rule.level,
     tags: rule.tags,
     examples: { match: examples('match'), nomatch: examples('nomatch') },
+    kinds,
+    usesSession,
     match(event, session) {
-      const seen = new Map<string, boolean>();
-      const test = (name: string): boolean => {
-        let r = seen.get(name);
-        if (r === undefined) seen.set(name, (r = selections.get(name)!(event, session)));
-        return r;
-      };
+      // Each selection is tested at most once per event; the memo is reused (matching is synchronous).
+      current = event;
+      currentSession = session;
+      memo.fill(UNKNOWN);
       if (!condition(test)) return null;
       return { ...base, matched: names.filter(test) };
     },

@@ -125,6 +125,9 @@ export const parseCondition = (src: string): Result<Condition, ConditionError> =
 const matches = (pattern: string | null, name: string): boolean =>
   pattern === null || (pattern.endsWith('*') ? name.startsWith(pattern.slice(0, -1)) : name === pattern);
 
+/** The selections a `1 of` / `all of` pattern names (null: `them`, every selection). */
+export const selectionsMatching = (pattern: string | null, names: readonly string[]): string[] => names.filter((n) => matches(pattern, n));
+
 /** The names a condition refers to (directly or through a pattern), or an error for a name or pattern that matches no selection. */
 export const bindCondition = (
   tree: Condition,
@@ -155,7 +158,7 @@ export const bindCondition = (
         return ok(c.type === 'and' ? (test) => fs.every((f) => f(test)) : (test) => fs.some((f) => f(test)));
       }
       case 'of': {
-        const picked = names.filter((n) => matches(c.pattern, n));
+        const picked = selectionsMatching(c.pattern, names);
         if (picked.length === 0)
           return err({ pos: c.pos, message: c.pattern === null ? 'the rule has no selections' : `no selection matches '${c.pattern}'` });
         return ok(c.quantifier === 'one' ? (test) => picked.some(test) : (test) => picked.every(test));

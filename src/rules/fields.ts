@@ -6,7 +6,8 @@ import { err, ok, type Result } from '../model/result.js';
 export type FieldValue = string | number | boolean | null | undefined;
 export type Getter = (event: Event, session: Session | null) => FieldValue;
 
-export const EVENT_FIELDS = ['kind', 'action', 'user', 'targetUser', 'command', 'cwd', 'tty', 'remote', 'host', 'parser', 'reason'] as const satisfies readonly (keyof Event)[];
+/** `keystrokes`: what pam_tty_audit recorded as typed (shell builtins such as `history -c` appear nowhere else). */
+export const EVENT_FIELDS = ['kind', 'action', 'user', 'targetUser', 'command', 'cwd', 'tty', 'remote', 'host', 'parser', 'reason', 'keystrokes'] as const satisfies readonly (keyof Event)[];
 export const SESSION_FIELDS = [
   'id', 'host', 'user', 'origin', 'originPort', 'tty', 'startedAt', 'endedAt', 'lastActivity', 'status', 'closeReason',
   'eventCount', 'commandCount', 'privilegeCount', 'weakCount', 'deviceType',

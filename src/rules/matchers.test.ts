@@ -67,4 +67,19 @@ describe('modifiers', () => {
   it.each(['^a+b+$', '(ab)+', '(a|b)*c', '[(+]+', '\\(a+\\)+', '(?:ab)?c+', '(a+)?'])('allows %j', (p) => {
     expect(nestedQuantifier(p)).toBeNull();
   });
+
+  it('tests a list of patterns as alternatives, each keeping its own anchors, even when one refers to its own groups', () => {
+    const t = (values: string[]) => {
+      const r = valuesTest('re', false, values);
+      if (!r.ok) throw new Error(r.error.reason);
+      return r.value;
+    };
+    const any = t(['^copy\\s', 'flash:$', 'u|v']);
+    expect(['copy x y', 'x flash:', 'zu', 'v'].map(any)).toEqual([true, true, true, true]);
+    expect(['x copy y', 'flash: x', 'zzz', null, undefined].map(any)).toEqual([false, false, false, false, false]);
+    const backref = t(['^(x)\\1$', '(?<w>y)\\k<w>']);
+    expect(['xx', 'yy', 'xy'].map(backref)).toEqual([true, true, false]);
+    const all = valuesTest('re', true, ['a', 'b']);
+    expect(all.ok && [all.value('ab'), all.value('a')]).toEqual([true, false]);
+  });
 });

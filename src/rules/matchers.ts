@@ -93,5 +93,17 @@ export const valuesTest = (modifier: Modifier, all: boolean, values: RuleValue |
     tests.push(r.value);
   }
   if (tests.length === 1) return ok(tests[0]!);
+  if (modifier === 're' && !all) {
+    // Alternatives as one pattern: one scan of the value instead of one per pattern (the hot path of
+    // command rules). Not when a pattern refers to its own groups, whose numbers or names would clash.
+    const patterns = list.map(String);
+    if (!patterns.some((p) => /\\[1-9k]|\(\?<[A-Za-z]/.test(p))) {
+      const re = new RegExp(patterns.map((p) => `(?:${p})`).join('|'));
+      return ok((a) => {
+        const t = text(a);
+        return t !== null && re.test(t);
+      });
+    }
+  }
   return ok(all ? (a) => tests.every((t) => t(a)) : (a) => tests.some((t) => t(a)));
 };

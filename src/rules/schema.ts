@@ -2,10 +2,12 @@
 // Selections are checked further by compile.ts (field names, modifiers, patterns) with the line.
 import { z } from 'zod';
 import { AUTH_METHODS, EVENT_KINDS } from '../model/event.js';
+import { HIT_LEVELS, type HitLevel } from '../model/risk.js';
 import { CLOSE_REASONS, SESSION_STATUSES } from '../model/session.js';
 
-export const RULE_LEVELS = ['informational', 'low', 'medium', 'high', 'critical'] as const;
-export type RuleLevel = (typeof RULE_LEVELS)[number];
+/** A rule's level, lowest first (the levels of its hits: model/risk.ts). */
+export const RULE_LEVELS = HIT_LEVELS;
+export type RuleLevel = HitLevel;
 
 /** Field spec modifiers: how a field's value is compared with the rule's values. */
 export const MODIFIERS = ['equals', 'contains', 'startswith', 'endswith', 're', 'cidr'] as const;

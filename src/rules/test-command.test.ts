@@ -29,7 +29,7 @@ describe('runRulesTest', () => {
     const c = collect();
     expect(runRulesTest([join(builtin, 'root-login.yaml'), broken, failing], c.io)).toBe(1);
     expect(c.out).toEqual([
-      'ok root-login: 1 match, 2 nomatch examples',
+      'ok root-login: 3 match, 3 nomatch examples',
       expect.stringMatching(new RegExp(`^${broken}:8: command\\|re: .*nested quantifiers`)),
       `${failing}:11: failing: examples.match[0] did not match`,
     ]);
@@ -40,7 +40,7 @@ describe('runRulesTest', () => {
     const c = collect();
     expect(runRulesTest([join(dir, 'missing.yaml'), join(builtin, 'root-login.yaml')], c.io)).toBe(2);
     expect(c.err[0]).toMatch(/missing\.yaml: cannot read the rule/);
-    expect(c.out).toEqual(['ok root-login: 1 match, 2 nomatch examples']);
+    expect(c.out).toEqual(['ok root-login: 3 match, 3 nomatch examples']);
   });
 });
 
@@ -51,10 +51,10 @@ describe('countersign rules test (built CLI)', () => {
   });
 
   it('passes the good files with exit 0', async () => {
-    const files = ['root-login.yaml', 'sudo-interactive-shell.yaml', 'history-tampering.yaml'].map((f) => join(builtin, f));
+    const files = ['root-login.yaml', 'interactive-root-shell.yaml', 'history-tampering.yaml'].map((f) => join(builtin, f));
     const { stdout } = await run('node', [cli, 'rules', 'test', ...files]);
     expect(stdout).toBe(
-      'ok root-login: 1 match, 2 nomatch examples\nok sudo-interactive-shell: 1 match, 2 nomatch examples\nok history-tampering: 2 match, 2 nomatch examples\n',
+      'ok root-login: 3 match, 3 nomatch examples\nok interactive-root-shell: 4 match, 4 nomatch examples\nok history-tampering: 5 match, 4 nomatch examples\n',
     );
   });
 

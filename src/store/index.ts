@@ -4,7 +4,7 @@ import { kyselyOver, migrate, openSqlite } from './sqlite/open.js';
 import { SqliteRecordReader } from './sqlite/record-reader.js';
 import { SqliteRecordWriter } from './sqlite/record-writer.js';
 import { SqliteDerivedStore } from './sqlite/derived-store.js';
-import { SqliteSessionReader } from './sqlite/session-reader.js';
+import { SqliteSessionReader, type RuleTitles } from './sqlite/session-reader.js';
 import { SqliteTlogStore } from './sqlite/tlog-store.js';
 
 export type { RecordReader, RecordWriter, NewRecord, CounterDelta, AppendResult, StoreStats, RecordQuery, DerivedStore } from './types.js';
@@ -39,6 +39,8 @@ export const openDerivedStore = (dataDir: string): SqliteDerivedStore => {
   return new SqliteDerivedStore(db, kyselyOver(db));
 };
 
-export const openSessionReader = (dataDir: string): SqliteSessionReader => new SqliteSessionReader(kyselyOver(openSqlite(dataDir, { readonly: true })));
+/** `rules`: titles of the loaded rules, for the hits sessions list (rules/rule-set.ts catalogue()). */
+export const openSessionReader = (dataDir: string, opts: { rules?: RuleTitles } = {}): SqliteSessionReader =>
+  new SqliteSessionReader(kyselyOver(openSqlite(dataDir, { readonly: true })), opts.rules);
 
 export const openTlogStore = (dataDir: string, opts: { readonly?: boolean } = {}): SqliteTlogStore => new SqliteTlogStore(openSqlite(dataDir, opts));

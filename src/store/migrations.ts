@@ -235,5 +235,11 @@ export const migrationsFor = (dialect: SqlDialectName): Record<string, Migration
         await db.schema.createIndex('reviews_state').on('reviews').columns(['state', 'due_at']).execute();
       },
     },
+    '0007_review_risk_level': {
+      async up(db: Kysely<unknown>) {
+        // The risk level a review was decided on: a level change without a score change (an informational hit) decides again.
+        await db.schema.alterTable('reviews').addColumn('risk_level', 'text', (c) => c.notNull().defaultTo('none')).execute();
+      },
+    },
   };
 };

@@ -159,6 +159,7 @@ export interface ReviewsTable {
   /** The session's event count and risk score when last evaluated: a change re-evaluates. */
   event_count: number;
   risk_score: number;
+  risk_level: Generated<string>;
   due_at: number | null;
   changed_since_approval: Generated<number>;
   updated_at: number;

@@ -73,10 +73,37 @@ export interface DeriveInputRecord {
   readonly envelope: Envelope | null;
 }
 
+/** One rule matching one event (table rule_hits). */
+export interface RuleHitRow {
+  readonly eventId: number;
+  readonly rule: string;
+  /** The event's record seq. */
+  readonly seq: number;
+  /** The event's session when it was matched; null: none (yet). */
+  readonly sessionId: number | null;
+  readonly host: string;
+  /** The rule's level: informational … critical. */
+  readonly level: string;
+  readonly time: number;
+}
+
+/** A session's risk (rules/risk.ts), kept on its row. */
+export interface SessionRiskRow {
+  readonly sessionId: number;
+  readonly score: number;
+  readonly level: string;
+}
+
 /** What one derive step writes, in one transaction. */
 export interface DerivedBatch {
   readonly events: readonly { readonly id: number; readonly event: Event }[];
   readonly attributions: readonly Attribution[];
+  /** Events matched again now that their session is known (an orphan adopted): their earlier hits are dropped first. */
+  readonly rematched: readonly number[];
+  /** Rule hits of this batch's events and of the rematched ones. */
+  readonly hits: readonly RuleHitRow[];
+  /** Risk of the sessions whose hits changed; written after the session rows. */
+  readonly risks: readonly SessionRiskRow[];
   /** Changed sessions; the snapshot while the sessionizer still holds them (resume state), else undefined. */
   readonly sessions: readonly { readonly session: Session; readonly snapshot: SessionSnapshot | undefined }[];
   /** "parser\toutcome" → records. */
@@ -93,6 +120,8 @@ export interface DerivedStore {
   nextEventId(): number;
   snapshots(): SessionSnapshot[];
   readAfter(afterSeq: number, limit: number): DeriveInputRecord[];
+  /** Each (rule, level) each of these sessions has hit with so far. */
+  ruleLevels(sessionIds: readonly number[]): Map<number, { readonly rule: string; readonly level: string }[]>;
   write(batch: DerivedBatch): void;
   close(): void;
 }

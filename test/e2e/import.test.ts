@@ -122,12 +122,14 @@ describe('countersign import beside a running server', () => {
     await waitForStored(s, 1000);
     const reader = openReader(s.dataDir, { readonly: true });
     try {
+      // 1000 live, 500 imported, and the server's own first entry (the first admin's user.add).
       const st = await reader.stats();
-      expect(st.records).toBe(1500);
-      expect(st.lastSeq).toBe(1499);
-      const all = await reader.latest({ limit: 1500 });
+      expect(st.records).toBe(1501);
+      expect(st.lastSeq).toBe(1500);
+      const all = await reader.latest({ limit: 1501 });
       expect(all.filter((x) => x.transport === 'file')).toHaveLength(500);
       expect(all.filter((x) => x.transport === 'tcp')).toHaveLength(1000);
+      expect(all.filter((x) => x.transport === 'internal')).toHaveLength(1);
     } finally {
       await reader.close();
     }

@@ -14,6 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CLI, REPO, startServer, tempDir, testConfig, type RunningServer } from './helpers/countersign.js';
+import { signInToServer, type ServerSession } from '../helpers/auth.js';
 import { describeLinuxHost, runScenarios, startLinuxHost, type LinuxHost, type LoggingProgram, type ScenarioResult, type ScenarioRun } from './helpers/linux-host.js';
 
 const execFileP = promisify(execFile);
@@ -112,6 +113,7 @@ const parseSnoopy = (msg: string): SnoopyLine | null => {
 
 describeLinuxHost('Linux sessions: sshd, sudo, su, snoopy, tlog → rsyslog (/dev/log) → countersign', () => {
   let server: RunningServer | undefined;
+  let viewer: ServerSession | undefined;
   let host: LinuxHost | undefined;
   let run: ScenarioRun | undefined;
   let results: ScenarioResult[] = [];
@@ -125,6 +127,7 @@ describeLinuxHost('Linux sessions: sshd, sudo, su, snoopy, tlog → rsyslog (/de
 
   beforeAll(async () => {
     server = await startServer({ config: testConfig(SESSION_CONFIG) });
+    viewer = await signInToServer(server); // the API is for signed-in viewers
     host = await startLinuxHost({ syslogTcpPort: server.ports.tcp!, dir: tempDir('linux-host') });
     run = await runScenarios(host);
     results = run.results;
@@ -349,16 +352,16 @@ describeLinuxHost('Linux sessions: sshd, sudo, su, snoopy, tlog → rsyslog (/de
     const logged = chunks.map((e) => (JSON.parse(e.raw.slice(e.raw.indexOf('{'))) as { out_txt: string }).out_txt).join('');
     expect(shown).toBe(logged);
     expect(shown).toMatch(/\rhello-tlog\r\n/);
-    expect(await (await fetch(server!.url(`/api/v1/sessions/${d.session.id}/recording`))).text()).toBe(stdout);
+    expect(await (await viewer!.fetch(`/api/v1/sessions/${d.session.id}/recording`)).text()).toBe(stdout);
   });
 
   it('serves the same sessions over the API as the CLI prints', async () => {
-    const list = (await (await fetch(server!.url('/api/v1/sessions?limit=1000'))).json()) as { sessions: SessionJson[] };
+    const list = (await (await viewer!.fetch('/api/v1/sessions?limit=1000')).json()) as { sessions: SessionJson[] };
     expect(list.sessions).toEqual(await cli<SessionJson[]>(server!, ['sessions', '--limit', '1000']));
     const one = list.sessions[0]!;
-    expect(await (await fetch(server!.url(`/api/v1/sessions/${one.id}`))).json()).toEqual(await cli<DetailJson>(server!, ['session', 'show', String(one.id)]));
-    expect((await fetch(server!.url('/api/v1/sessions/999999999'))).status).toBe(404);
-    expect((await fetch(server!.url('/api/v1/sessions?status=bogus'))).status).toBe(400);
+    expect(await (await viewer!.fetch(`/api/v1/sessions/${one.id}`)).json()).toEqual(await cli<DetailJson>(server!, ['session', 'show', String(one.id)]));
+    expect((await viewer!.fetch('/api/v1/sessions/999999999')).status).toBe(404);
+    expect((await viewer!.fetch('/api/v1/sessions?status=bogus')).status).toBe(400);
   });
 
   it('keeps the session left open open, then closes it as idle at its last activity', async () => {

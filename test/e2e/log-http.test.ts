@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ed25519Verifier, leafHash, openCheckpoint, verifyConsistency, verifyInclusion, type NoteVerifier } from '../../src/tlog/index.js';
 import { startServer, testConfig, type RunningServer } from './helpers/countersign.js';
+import { signInToServer, type ServerSession } from '../helpers/auth.js';
 import { describeWithTools } from './helpers/require-tool.js';
 
 const execFileP = promisify(execFile);
@@ -15,7 +16,10 @@ const b64 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'base64'));
 describeWithTools(['logger'], 'the log over HTTP', () => {
   let server: RunningServer;
   let verifier: NoteVerifier;
-  const get = async (path: string): Promise<Response> => fetch(server.url(path));
+  let viewer: ServerSession;
+  /** Entries in the tree before the test sends anything: the server's own (accounts, sign-in). */
+  let own: number;
+  const get = async (path: string): Promise<Response> => viewer.fetch(path);
 
   const send = async (lines: string[]): Promise<void> => {
     for (const l of lines) await execFileP('logger', ['--tcp', '--server', '127.0.0.1', '--port', String(server.ports.tcp), '--rfc5424', '-t', 'sshd', l], { timeout: 30_000 });
@@ -44,6 +48,8 @@ describeWithTools(['logger'], 'the log over HTTP', () => {
     const v = ed25519Verifier(line.verifierKey as string);
     if (!v.ok) throw new Error(v.error.message);
     verifier = v.value;
+    viewer = await signInToServer(server);
+    own = ((await (await get('/healthz')).json()) as { tlog: { treeSize: number } }).tlog.treeSize;
   });
   afterAll(async () => {
     await server?.stop();
@@ -51,11 +57,14 @@ describeWithTools(['logger'], 'the log over HTTP', () => {
 
   it('proves every received record is in the signed tree, and the tree only grows', async () => {
     await send(['Accepted publickey for alice from 10.0.0.5 port 50001 ssh2', 'Disconnected from user alice 10.0.0.5 port 50001']);
-    const first = await waitForSize(2);
+    // The log is for signed-in viewers.
+    expect((await fetch(server.url('/log/checkpoint'))).status).toBe(401);
+    const first = await waitForSize(own + 2);
     await send(['Accepted password for bob from 10.0.0.6 port 50002 ssh2', 'Failed password for root from 203.0.113.9 port 4444 ssh2', 'Disconnected from user bob 10.0.0.6 port 50002']);
     const second = await waitForSize(first.size + 3);
 
     // Each record: the entry hashes to the leaf, and the proof reaches the root the key signed.
+    const transports: string[] = [];
     for (let seq = 0; seq < second.size; seq++) {
       const r = (await (await get(`/log/proof/record/${seq}`)).json()) as { index: number; size: number; entry: string; leafHash: string; proof: string[]; checkpoint: string };
       const cp = openCheckpoint(r.checkpoint, verifier);
@@ -65,8 +74,12 @@ describeWithTools(['logger'], 'the log over HTTP', () => {
       expect(Buffer.from(leaf).toString('base64')).toBe(r.leafHash);
       expect(verifyInclusion(leaf, r.index, cp.value.checkpoint.size, r.proof.map(b64), cp.value.checkpoint.rootHash).ok).toBe(true);
       // and the entry names the record's bytes by their SHA-256
-      expect(JSON.parse(r.entry)).toMatchObject({ type: 'record.receive', transport: 'tcp', rawSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(JSON.parse(r.entry)).toMatchObject({ type: 'record.receive', transport: expect.stringMatching(/^(tcp|internal)$/), rawSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      transports.push((JSON.parse(r.entry) as { transport: string }).transport);
     }
+    // The five sent, and the server's own entries (first admin, the viewer above and its sign-in) first.
+    expect(transports.filter((t) => t === 'tcp')).toHaveLength(5);
+    expect(transports.slice(0, own).every((t) => t === 'internal')).toBe(true);
     // The later tree extends the earlier one.
     const c = (await (await get(`/log/proof/consistency?from=${first.size}&to=${second.size}`)).json()) as { proof: string[] };
     expect(verifyConsistency(first.size, second.size, c.proof.map(b64), first.root, second.root).ok).toBe(true);

@@ -16,6 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CLI, startServer, tempDir, testConfig, type RunningServer } from './helpers/countersign.js';
+import { signInToServer, type ServerSession } from '../helpers/auth.js';
 import { describeWithTools } from './helpers/require-tool.js';
 import { NO_DROP_QUEUE_TAIL, freePort, rsq, startRsyslog, type RsyslogProcess } from './helpers/rsyslog.js';
 
@@ -309,6 +310,7 @@ const iso = (t: number): string => new Date(t).toISOString();
 
 describeWithTools(['rsyslogd'], 'network sessions: JunOS and IOS admins at once → rsyslog (imudp/imtcp) → countersign', () => {
   let server: RunningServer | undefined;
+  let viewer: ServerSession | undefined;
   let relay: RsyslogProcess | undefined;
   let junosConn: Socket | undefined;
   const udp = createSocket('udp4');
@@ -326,6 +328,7 @@ describeWithTools(['rsyslogd'], 'network sessions: JunOS and IOS admins at once 
 
   beforeAll(async () => {
     server = await startServer({ config: testConfig({ sessions: { orphanWaitSeconds: 2, deriveIntervalMs: 100 } }) });
+    viewer = await signInToServer(server); // the API is for signed-in viewers
     // rsyslogd stamps the JunOS BSD times (no zone) in its own zone when it relays them; the lines are UTC.
     process.env.TZ = 'UTC';
     const udpPort = await freeUdpPort();
@@ -495,7 +498,7 @@ describeWithTools(['rsyslogd'], 'network sessions: JunOS and IOS admins at once 
   it('`sessions --host sw1` and the API with ?host=sw1 list only the switch sessions', async () => {
     const cliSw1 = await cliJson<SessionJson[]>(server!, ['sessions', '--host', 'sw1', '--limit', '1000']);
     expect(cliSw1.map((s) => `${s.host}/${s.user}/${s.deviceType}`).sort()).toEqual(['sw1/alice/cisco-ios', 'sw1/bob/cisco-ios']);
-    const res = await fetch(server!.url('/api/v1/sessions?host=sw1&limit=1000'));
+    const res = await viewer!.fetch('/api/v1/sessions?host=sw1&limit=1000');
     expect(res.status).toBe(200);
     const api = (await res.json()) as { sessions: SessionJson[] };
     expect(api.sessions).toEqual(cliSw1);
@@ -503,7 +506,7 @@ describeWithTools(['rsyslogd'], 'network sessions: JunOS and IOS admins at once 
     expect(cliR1.map((s) => `${s.host}/${s.user}/${s.deviceType}`).sort()).toEqual(['r1/alice/junos', 'r1/bob/junos']);
     // The API's session detail says what the CLI says.
     const one = cliSw1[0]!;
-    expect(await (await fetch(server!.url(`/api/v1/sessions/${one.id}`))).json()).toEqual(await cliJson<DetailJson>(server!, ['session', 'show', String(one.id)]));
+    expect(await (await viewer!.fetch(`/api/v1/sessions/${one.id}`)).json()).toEqual(await cliJson<DetailJson>(server!, ['session', 'show', String(one.id)]));
     for (const s of [...cliSw1, ...cliR1]) expect(s.deviceType).toBe(DEVICE_TYPE[s.host as Device]);
   });
 });

@@ -30,10 +30,10 @@ describe('retention rules', () => {
     const report = JSON.parse(stdout) as { entries: number; pruned: number; problems: unknown[] };
     expect(report.problems).toEqual([]);
     expect(report.pruned).toBe(1);
-    expect(report.entries).toBe(4); // three received, one retention.prune entry
+    expect(report.entries).toBe(5); // the first admin's user.add, three received, one retention.prune entry
     const recs = JSON.parse((await execFileP(process.execPath, [CLI, 'records', '--json', '--data', s.dataDir])).stdout) as { raw: string; unparsedReason: string | null; transport: string }[];
-    expect(recs.map((r) => [r.transport, r.unparsedReason])).toEqual([['tcp', 'pruned'], ['tcp', null], ['tcp', null], ['internal', null]]);
-    expect(recs[0]!.raw).toBe('');
+    expect(recs.map((r) => [r.transport, r.unparsedReason])).toEqual([['internal', null], ['tcp', 'pruned'], ['tcp', null], ['tcp', null], ['internal', null]]);
+    expect(recs[1]!.raw).toBe('');
     s = undefined;
   }, 120_000);
 });

@@ -35,7 +35,10 @@ const server = async (config = testConfig()): Promise<RunningServer> => {
 const expectAllOnce = async (s: RunningServer, n: number) => {
   const reader = openReader(s.dataDir, { readonly: true });
   try {
-    const rows = await reader.latest({ limit: n + 10 });
+    const all = await reader.latest({ limit: n + 10 });
+    // Besides what rsyslog sent: the server's own first entry, the first admin's account (user.add).
+    expect(all.filter((r) => r.transport === 'internal').map((r) => r.envelope?.msgid)).toEqual(['user.add']);
+    const rows = all.filter((r) => r.transport !== 'internal');
     expect(rows).toHaveLength(n);
     const seen = new Set<number>();
     for (const r of rows) {

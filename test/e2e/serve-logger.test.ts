@@ -31,8 +31,11 @@ describeWithTools(['logger'], 'serve + logger', () => {
     const out = runCli(['records', '--data', s.dataDir, '--limit', '10', '--json']);
     expect(out.stderr).toBe('');
     expect(out.status).toBe(0);
-    const rows = JSON.parse(out.stdout) as { seq: number; transport: string; kind: string; envelope: { format: string; app: string; procid: string; msg: string; time: string } }[];
-    expect(rows.map((r) => r.seq)).toEqual([0, 1, 2]);
+    const all = JSON.parse(out.stdout) as { seq: number; transport: string; kind: string; envelope: { format: string; app: string; procid: string; msgid: string; msg: string; time: string } }[];
+    // seq 0 is the server's own first entry: the first admin's account (an internal record, user.add).
+    expect(all.map((r) => r.seq)).toEqual([0, 1, 2, 3]);
+    expect(all[0]).toMatchObject({ transport: 'internal', envelope: { app: 'countersign', msgid: 'user.add' } });
+    const rows = all.slice(1);
     const byMsg = new Map(rows.map((r) => [r.envelope.msg, r]));
     expect(byMsg.get('hello over tcp lf')).toMatchObject({ transport: 'tcp', kind: 'parsed', envelope: { format: 'rfc5424', app: 'cs-e2e', procid: '4242' } });
     expect(byMsg.get('hello over tcp octet with two lines? no: one message')).toMatchObject({ transport: 'tcp', envelope: { format: 'rfc5424' } });
@@ -45,7 +48,7 @@ describeWithTools(['logger'], 'serve + logger', () => {
     expect(r.status).toBe(200);
     const h = (await r.json()) as { status: string; sources: { id: string }[] };
     expect(h.status).toBe('ok');
-    expect(h.sources.map((x) => x.id).sort()).toEqual(['syslog-tcp', 'syslog-tls', 'syslog-udp']);
+    expect(h.sources.map((x) => x.id).sort()).toEqual(['relp', 'syslog-tcp', 'syslog-tls', 'syslog-udp']);
   });
 
   it('prints records for people with control characters shown, not obeyed', async () => {

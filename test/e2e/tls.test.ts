@@ -41,7 +41,10 @@ describeWithTools(['openssl'], 'TLS syslog with client certificates', () => {
       '<189>1 2026-11-26T10:00:01.000Z router1 sshd 77 - - session closed',
     ]);
     expect(await waitForStored(s, 2)).toBe(2);
-    const rows = JSON.parse(runCli(['records', '--data', s.dataDir, '--json']).stdout) as { transport: string; peerIdentity: string }[];
+    const all = JSON.parse(runCli(['records', '--data', s.dataDir, '--json']).stdout) as { transport: string; peerIdentity: string; envelope: { msgid: string } }[];
+    // Besides the two received: the server's own first entry, the first admin's account (user.add).
+    expect(all.filter((r) => r.transport === 'internal').map((r) => r.envelope.msgid)).toEqual(['user.add']);
+    const rows = all.filter((r) => r.transport !== 'internal');
     expect(rows).toHaveLength(2);
     for (const r of rows) {
       expect(r.transport).toBe('tls');

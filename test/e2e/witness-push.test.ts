@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cosignatureVerifier, ed25519Verifier, openCheckpoint } from '../../src/tlog/index.js';
 import { CLI, startServer, tempDir, testConfig, type RunningServer } from './helpers/countersign.js';
 import { startWitness, type Witness } from './helpers/witness.js';
+import { signInToServer } from '../helpers/auth.js';
 import { connect } from 'node:net';
 
 const execFileP = promisify(execFile);
@@ -36,13 +37,14 @@ describe('witnessing a running log', () => {
     witness = await startWitness(tempDir('wp-witness'), [logKey]);
     server = await startServer({ dataDir, config: testConfig({ tlog: { checkpointIntervalSeconds: 1, witnesses: [{ url: `http://127.0.0.1:${witness.port}`, verifierKey: witness.verifierKey }] } }) });
 
+    const viewer = await signInToServer(server);
     await sendTcp(server.ports.tcp!, lines(0, 50));
     const log = ed25519Verifier(logKey);
     const wit = cosignatureVerifier(witness.verifierKey);
     if (!log.ok || !wit.ok) throw new Error('keys');
     let cosigned: string | undefined;
     for (let i = 0; i < 100 && cosigned === undefined; i++) {
-      const note = await (await fetch(server.url('/log/checkpoint'))).text();
+      const note = await (await viewer.fetch('/log/checkpoint')).text();
       const o = openCheckpoint(note, log.value, [wit.value]);
       if (o.ok && o.value.checkpoint.size >= 50 && o.value.cosignatures.length === 1) cosigned = note;
       else await new Promise((r) => setTimeout(r, 200));
@@ -53,7 +55,7 @@ describe('witnessing a running log', () => {
     await sendTcp(server.ports.tcp!, lines(50, 30));
     let second = false;
     for (let i = 0; i < 100 && !second; i++) {
-      const o = openCheckpoint(await (await fetch(server.url('/log/checkpoint'))).text(), log.value, [wit.value]);
+      const o = openCheckpoint(await (await viewer.fetch('/log/checkpoint')).text(), log.value, [wit.value]);
       second = o.ok && o.value.checkpoint.size >= 80 && o.value.cosignatures.length === 1;
       if (!second) await new Promise((r) => setTimeout(r, 200));
     }

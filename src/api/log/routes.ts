@@ -10,16 +10,19 @@ const int = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const b64 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
 const problem = (e: z.ZodError): string => e.issues.map((i) => `${i.path.join('.') || '(query)'}: ${i.message}`).join('; ');
 
+/** Reading the log is for signed-in viewers and up (docs/review-api.md). */
+const VIEWER = { config: { access: 'viewer' } } as const;
+
 export const MAX_ENTRIES_PER_REQUEST = 1000;
 
 export const logRoutes = (tlog: () => SqliteTlogStore) => async (app: FastifyInstance) => {
-  app.get('/log/checkpoint', async (_req, reply) => {
+  app.get('/log/checkpoint', VIEWER, async (_req, reply) => {
     const c = tlog().latestCosigned(); // with the witnesses' cosignatures, when they have given them
     if (c === undefined) throw CS_ERR.notFound('no checkpoint has been signed yet');
     return reply.header('content-type', 'text/plain; charset=utf-8').header('cache-control', 'no-store').send(c.note);
   });
 
-  app.get('/log/proof/inclusion', async (req) => {
+  app.get('/log/proof/inclusion', VIEWER, async (req) => {
     const q = z.strictObject({ index: int, size: int }).safeParse(req.query);
     if (!q.success) throw CS_ERR.badRequest(problem(q.error));
     const { index, size } = q.data;
@@ -30,7 +33,7 @@ export const logRoutes = (tlog: () => SqliteTlogStore) => async (app: FastifyIns
     return { index, size, leafHash: b64(store.leafHash(index)!), proof: p.value.map(b64) };
   });
 
-  app.get('/log/proof/consistency', async (req) => {
+  app.get('/log/proof/consistency', VIEWER, async (req) => {
     const q = z.strictObject({ from: int, to: int }).safeParse(req.query);
     if (!q.success) throw CS_ERR.badRequest(problem(q.error));
     const { from, to } = q.data;
@@ -43,7 +46,7 @@ export const logRoutes = (tlog: () => SqliteTlogStore) => async (app: FastifyIns
 
   // Everything an outsider needs to check one record against the latest signed checkpoint, in one reply:
   // the entry (hash it into the leaf), the proof, and the signed note whose root the proof must reach.
-  app.get('/log/proof/record/:seq', async (req) => {
+  app.get('/log/proof/record/:seq', VIEWER, async (req) => {
     const p = z.strictObject({ seq: int }).safeParse(req.params);
     if (!p.success) throw CS_ERR.badRequest(problem(p.error));
     const store = tlog();
@@ -57,7 +60,7 @@ export const logRoutes = (tlog: () => SqliteTlogStore) => async (app: FastifyIns
     return { index: seq, size: c.size, entry: entry.entry, leafHash: b64(store.leafHash(seq)!), proof: proof.value.map(b64), checkpoint: c.note };
   });
 
-  app.get('/log/entries', async (req) => {
+  app.get('/log/entries', VIEWER, async (req) => {
     const q = z.strictObject({ start: int, end: int }).safeParse(req.query);
     if (!q.success) throw CS_ERR.badRequest(problem(q.error));
     const { start, end } = q.data;
@@ -67,7 +70,7 @@ export const logRoutes = (tlog: () => SqliteTlogStore) => async (app: FastifyIns
   });
 
   // C2SP tlog-tiles read path: /log/tile/<L>/<N…>[.p/<W>], raw hashes.
-  app.get('/log/tile/*', async (req, reply) => {
+  app.get('/log/tile/*', VIEWER, async (req, reply) => {
     const rest = (req.params as { '*': string })['*'];
     const m = /^(\d{1,2})\/((?:x\d{3}\/)*\d{3})(?:\.p\/(\d{1,3}))?$/.exec(rest);
     if (!m) throw CS_ERR.badRequest('not a tile path: tile/<level>/<index as x001/234>[.p/<width>]');

@@ -10,11 +10,14 @@ import type { ReviewService, SessionReview } from '../../review/service.js';
 import { REVIEW_STATES, type ReviewAction } from '../../review/state.js';
 import { sessionFromRow } from '../../store/sqlite/session-reader.js';
 import { presentSession } from '../sessions/presenter.js';
+import type { RiskHit } from '../../model/risk.js';
 
 export interface ReviewRouteDeps {
   readonly reviews: ReviewService;
   /** The signed-in caller as a reviewer (role, identities, whether they may act). */
   readonly reviewerOf: (req: FastifyRequest) => Reviewer;
+  /** The rule hits of sessions (with titles), for the risk shown in the queue. */
+  readonly hitsOf?: (sessionIds: readonly number[]) => Promise<Map<number, RiskHit[]>>;
 }
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -69,9 +72,10 @@ export const reviewRoutes = (deps: ReviewRouteDeps) => async (app: FastifyInstan
   app.get('/api/v1/queue', viewer, async (req) => {
     const q = parse(queueQuerySchema, req.query);
     const { counts, rows } = reviews.queue(q);
+    const hits = (await deps.hitsOf?.(rows.map((r) => Number(r.session.id)))) ?? new Map<number, RiskHit[]>();
     return {
       counts,
-      sessions: rows.map((r) => ({ session: presentSession(sessionFromRow(r.session)), review: { ...r.review, dueAt: iso(r.review.dueAt) } })),
+      sessions: rows.map((r) => ({ session: presentSession(sessionFromRow(r.session, hits.get(Number(r.session.id)))), review: { ...r.review, dueAt: iso(r.review.dueAt) } })),
     };
   });
 

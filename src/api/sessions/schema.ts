@@ -2,6 +2,7 @@
 // Schema first: the OpenAPI description and docs/cli.md come from these. Times are ISO 8601 UTC.
 import { z } from 'zod';
 import { EVENT_KINDS } from '../../model/event.js';
+import { HIT_LEVELS, RISK_LEVELS } from '../../model/risk.js';
 import { CLOSE_REASONS, LINKS, SESSION_STATUSES } from '../../model/session.js';
 
 const iso = z.iso.datetime().describe('ISO 8601, UTC');
@@ -16,6 +17,23 @@ export const authSchema = z
     caFingerprint: z.string().optional(),
   })
   .describe('How the login was authenticated, where the program said');
+
+export const riskSchema = z
+  .object({
+    score: z.number().int().min(0).max(100).describe('0–100 from the rule hits (docs/rules.md, "Risk")'),
+    level: z.enum(RISK_LEVELS).describe("The highest level among the hits; 'none' without hits"),
+    hits: z
+      .array(
+        z.object({
+          rule: z.string().describe('The rule id'),
+          seq: z.number().int().describe('The record whose event hit (its tlog leaf index)'),
+          level: z.enum(HIT_LEVELS),
+          title: z.string().describe("The rule's title (its id when the rule is no longer loaded)"),
+        }),
+      )
+      .describe('One per rule and record, in record order'),
+  })
+  .describe("The session's risk from the rules its events hit");
 
 export const sessionSchema = z
   .object({
@@ -36,6 +54,7 @@ export const sessionSchema = z
     privilegeCount: z.number().int().describe('su/sudo steps, successful or refused'),
     weakCount: z.number().int().describe('Events tied by host, user and time only (shown as weak links)'),
     deviceType: z.string(),
+    risk: riskSchema,
   })
   .describe('One operator session');
 
@@ -58,6 +77,8 @@ export const sessionEventSchema = z
     link: z.enum(LINKS).nullable(),
     why: z.string().nullable().describe('Why the event was tied to this session'),
     raw: z.string().describe('The record as received; hostile text: escape before display'),
+    hits: z.array(z.string()).describe('The ids of the rules this event hit'),
+    explain: z.string().nullable().describe('What the command does, in one line, when the learning table knows it'),
   })
   .describe('One event of a session timeline');
 

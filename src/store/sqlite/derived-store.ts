@@ -1,6 +1,7 @@
 // The derive side of the SQLite store: reads records after the derive cursor and writes what the body
-// parsers and the sessionizer made of them (events, session rows, per-parser counters, the cursor) in
-// one transaction, so a crash leaves the derived tables exactly as far as the cursor says.
+// parsers, the sessionizer and the rules made of them (events, session rows with their risk, rule hits,
+// per-parser counters, the cursor) in one transaction, so a crash leaves the derived tables exactly as
+// far as the cursor says.
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Session } from '../../model/session.js';
@@ -25,6 +26,10 @@ export class SqliteDerivedStore implements DerivedStore {
   private readonly upsertSession: BetterSqlite3.Statement;
   private readonly addCounter: BetterSqlite3.Statement;
   private readonly setMeta: BetterSqlite3.Statement;
+  private readonly dropHits: BetterSqlite3.Statement;
+  private readonly insertHit: BetterSqlite3.Statement;
+  private readonly setRisk: BetterSqlite3.Statement;
+  private readonly hitLevels: BetterSqlite3.Statement;
   private readonly peers = new Map<number, string>();
   private readonly tx: BetterSqlite3.Transaction<(b: DerivedBatch) => void>;
 
@@ -74,6 +79,24 @@ export class SqliteDerivedStore implements DerivedStore {
         .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ value: eb.ref('excluded.value'), updated_at: eb.ref('excluded.updated_at') })))
         .compile().sql,
     );
+    this.dropHits = db.prepare(k.deleteFrom('rule_hits').where('event_id', '=', 0).compile().sql);
+    this.insertHit = db.prepare(
+      k
+        .insertInto('rule_hits')
+        .values({ event_id: 0, rule: '', seq: 0, session_id: null, host: '', level: '', time: 0 })
+        .onConflict((oc) =>
+          oc.columns(['event_id', 'rule']).doUpdateSet((eb) => ({
+            seq: eb.ref('excluded.seq'),
+            session_id: eb.ref('excluded.session_id'),
+            host: eb.ref('excluded.host'),
+            level: eb.ref('excluded.level'),
+            time: eb.ref('excluded.time'),
+          })),
+        )
+        .compile().sql,
+    );
+    this.setRisk = db.prepare(k.updateTable('sessions').set({ risk_score: 0, risk_level: '' }).where('id', '=', 0).compile().sql);
+    this.hitLevels = db.prepare(k.selectFrom('rule_hits').select(['rule', 'level']).distinct().where('session_id', '=', 0).compile().sql);
     this.tx = db.transaction((b: DerivedBatch) => this.writeTx(b));
   }
 
@@ -94,7 +117,9 @@ export class SqliteDerivedStore implements DerivedStore {
   /** Up to `limit` records with seq > afterSeq, oldest first (whole bundles; the caller may get a few more). */
   readAfter(afterSeq: number, limit: number): DeriveInputRecord[] {
     const out: DeriveInputRecord[] = [];
-    const bundles = this.bundlesAfter.all(afterSeq, Math.max(1, Math.ceil(limit / 256))) as { first_seq: number; count: number; data: Uint8Array }[];
+    // Bundles holding a seq > afterSeq (their last seq, first_seq + count - 1, is at least afterSeq + 1): a
+    // bundle the cursor ends exactly must not take the one slot of a one-bundle read, or the step finds nothing.
+    const bundles = this.bundlesAfter.all(afterSeq + 1, Math.max(1, Math.ceil(limit / 256))) as { first_seq: number; count: number; data: Uint8Array }[];
     for (const b of bundles) {
       const recs = decodeBundle(b.data);
       for (let i = 0; i < recs.length; i++) {
@@ -116,6 +141,12 @@ export class SqliteDerivedStore implements DerivedStore {
     return p;
   }
 
+  ruleLevels(sessionIds: readonly number[]): Map<number, { rule: string; level: string }[]> {
+    const out = new Map<number, { rule: string; level: string }[]>();
+    for (const id of sessionIds) out.set(id, this.hitLevels.all(id) as { rule: string; level: string }[]);
+    return out;
+  }
+
   write(batch: DerivedBatch): void {
     this.tx.immediate(batch);
   }
@@ -135,7 +166,11 @@ export class SqliteDerivedStore implements DerivedStore {
       this.insertEvent.run(id, e.seq, e.time, e.host, e.kind, e.user ?? null, e.targetUser ?? null, a?.effectiveUser ?? null, e.command ?? null, e.parser, a?.sessionId ?? null, a?.link ?? null, a?.why ?? null, JSON.stringify(e));
     }
     for (const a of later) this.attachEvent.run(a.sessionId, a.link, a.why, a.effectiveUser, a.eventId);
+    for (const id of b.rematched) this.dropHits.run(id);
+    for (const h of b.hits) this.insertHit.run(h.eventId, h.rule, h.seq, h.sessionId, h.host, h.level, h.time);
     for (const { session: s, snapshot } of b.sessions) this.upsertSession.run(...sessionRow(s, snapshot));
+    // After the session rows: a session's first hit may come in the batch that creates its row.
+    for (const r of b.risks) this.setRisk.run(r.score, r.level, r.sessionId);
     for (const [key, n] of b.counters) {
       const tab = key.indexOf('\t');
       this.addCounter.run(key.slice(0, tab), key.slice(tab + 1), n);

@@ -30,6 +30,7 @@ export interface ReviewRow {
   readonly required: string;
   readonly event_count: number;
   readonly risk_score: number;
+  readonly risk_level: string;
   readonly due_at: number | null;
   readonly changed_since_approval: number;
   readonly updated_at: number;
@@ -47,17 +48,17 @@ export class SqliteReviewStore {
       actors: db.prepare('SELECT DISTINCT user FROM events WHERE session_id = ? AND user IS NOT NULL').pluck(),
       seqs: db.prepare('SELECT data FROM events WHERE session_id = ?').pluck(),
       stale: db.prepare(
-        'SELECT s.id FROM sessions s LEFT JOIN reviews r ON r.session_id = s.id WHERE r.session_id IS NULL OR r.event_count <> s.event_count OR r.risk_score <> s.risk_score ORDER BY s.id LIMIT ?',
+        'SELECT s.id FROM sessions s LEFT JOIN reviews r ON r.session_id = s.id WHERE r.session_id IS NULL OR r.event_count <> s.event_count OR r.risk_score <> s.risk_score OR r.risk_level <> s.risk_level ORDER BY s.id LIMIT ?',
       ).pluck(),
       actions: db.prepare('SELECT seq, action, user_name, at, digest, event_count, event_id, body FROM review_actions WHERE session_id = ? ORDER BY seq'),
       insertAction: db.prepare(
         'INSERT INTO review_actions (seq, session_id, action, user_name, at, digest, event_count, event_id, body) VALUES (@seq, @session_id, @action, @user_name, @at, @digest, @event_count, @event_id, @body)',
       ),
       upsert: db.prepare(
-        `INSERT INTO reviews (session_id, state, policy, required, event_count, risk_score, due_at, changed_since_approval, updated_at)
-         VALUES (@session_id, @state, @policy, @required, @event_count, @risk_score, @due_at, @changed_since_approval, @updated_at)
+        `INSERT INTO reviews (session_id, state, policy, required, event_count, risk_score, risk_level, due_at, changed_since_approval, updated_at)
+         VALUES (@session_id, @state, @policy, @required, @event_count, @risk_score, @risk_level, @due_at, @changed_since_approval, @updated_at)
          ON CONFLICT (session_id) DO UPDATE SET state = excluded.state, policy = excluded.policy, required = excluded.required,
-           event_count = excluded.event_count, risk_score = excluded.risk_score, due_at = excluded.due_at,
+           event_count = excluded.event_count, risk_score = excluded.risk_score, risk_level = excluded.risk_level, due_at = excluded.due_at,
            changed_since_approval = excluded.changed_since_approval, updated_at = excluded.updated_at`,
       ),
       review: db.prepare('SELECT * FROM reviews WHERE session_id = ?'),
@@ -174,7 +175,7 @@ export class SqliteReviewStore {
     if (f.q !== undefined && f.q !== '')
       (where.push("EXISTS (SELECT 1 FROM events e WHERE e.session_id = s.id AND e.command LIKE ? ESCAPE '\\')"), args.push(`%${likeEscape(f.q)}%`));
     const sql = `SELECT s.*, r.session_id AS r_session_id, r.state AS r_state, r.policy AS r_policy, r.required AS r_required,
-        r.event_count AS r_event_count, r.risk_score AS r_risk_score, r.due_at AS r_due_at,
+        r.event_count AS r_event_count, r.risk_score AS r_risk_score, r.risk_level AS r_risk_level, r.due_at AS r_due_at,
         r.changed_since_approval AS r_changed_since_approval, r.updated_at AS r_updated_at
       FROM sessions s JOIN reviews r ON r.session_id = s.id
       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}

@@ -20,7 +20,7 @@ export interface LogLine {
 export interface RunningServer {
   readonly proc: ChildProcess;
   readonly dataDir: string;
-  readonly ports: { udp?: number; tcp?: number; tls?: number; web: number };
+  readonly ports: { udp?: number; tcp?: number; tls?: number; relp?: number; web: number };
   readonly logs: LogLine[];
   readonly stderr: () => string;
   url(path: string): string;
@@ -39,6 +39,7 @@ export const testConfig = (extra: Record<string, unknown> = {}): Record<string, 
       udp: { host: '127.0.0.1', port: 0 },
       tcp: { host: '127.0.0.1', port: 0 },
       tls: { host: '127.0.0.1', port: 0 },
+      relp: { host: '127.0.0.1', port: 0 },
     },
     web: { host: '127.0.0.1', port: 0 },
   };
@@ -98,7 +99,7 @@ export const startServer = async (opts: { config?: Record<string, unknown>; data
 
   const web = await waitForLog((l) => l.msg === 'listening' && l.source === 'web', opts.timeoutMs ?? 30_000);
   const portOf = (id: string): number | undefined => logs.find((l) => l.msg === 'listening' && l.source === id)?.port as number | undefined;
-  const ports = { udp: portOf('syslog-udp'), tcp: portOf('syslog-tcp'), tls: portOf('syslog-tls'), web: web.port as number };
+  const ports = { udp: portOf('syslog-udp'), tcp: portOf('syslog-tcp'), tls: portOf('syslog-tls'), relp: portOf('relp'), web: web.port as number };
   return {
     proc,
     dataDir,

@@ -25,6 +25,8 @@ export const TOOL_PACKAGES: Readonly<Record<string, string>> = {
   auditd: 'auditd',
   auditctl: 'auditd',
   'tlog-rec-session': 'tlog',
+  'tlog-rec': 'tlog',
+  unshare: 'util-linux',
   chromium: 'chromium',
 };
 

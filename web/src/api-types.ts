@@ -1,0 +1,178 @@
+// The JSON shapes of docs/review-api.md, as the UI reads them. Every string in here that came from a device,
+// a host or a person is hostile: render it through <Hostile/>, never as HTML, never in href/src/style.
+import type { EventKind } from '../../src/model/event.ts';
+
+export const REVIEW_STATES = ['needs_review', 'flagged', 'approved', 'not_required'] as const;
+export type ReviewState = (typeof REVIEW_STATES)[number];
+export const RISK_LEVELS = ['none', 'low', 'medium', 'high', 'critical'] as const;
+export type RiskLevel = (typeof RISK_LEVELS)[number];
+export const ROLES = ['viewer', 'reviewer', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface User {
+  readonly name: string;
+  readonly role: Role;
+  readonly totpEnabled: boolean;
+  readonly totpRequired: boolean;
+  readonly mustChangePassword: boolean;
+  readonly identities: readonly { readonly username: string; readonly deviceType: string }[];
+}
+
+export interface Me {
+  readonly user: User;
+  readonly csrf: string;
+}
+
+export interface LoginAuth {
+  readonly method: string;
+  readonly keyType?: string;
+  readonly fingerprint?: string;
+  readonly certId?: string;
+  readonly certSerial?: string;
+  readonly caFingerprint?: string;
+}
+
+export interface RuleHit {
+  readonly rule: string;
+  readonly seq: number;
+  readonly level: RiskLevel;
+  readonly title: string;
+}
+
+export interface Risk {
+  readonly score: number;
+  readonly level: RiskLevel;
+  readonly hits: readonly RuleHit[];
+}
+
+export interface Session {
+  readonly id: number;
+  readonly host: string;
+  readonly user: string | null;
+  readonly origin: string | null;
+  readonly originPort: number | null;
+  readonly auth: LoginAuth | null;
+  readonly tty: string | null;
+  readonly startedAt: string;
+  readonly endedAt: string | null;
+  readonly lastActivity: string;
+  readonly status: 'open' | 'closed';
+  readonly closeReason: 'logout' | 'idle' | 'reboot' | null;
+  readonly eventCount: number;
+  readonly commandCount: number;
+  readonly privilegeCount: number;
+  readonly weakCount: number;
+  readonly deviceType: string;
+  /** Present once rules ran on the session. */
+  readonly risk?: Risk;
+}
+
+export interface SessionEvent {
+  readonly id: number;
+  readonly seq: number;
+  readonly time: string;
+  readonly kind: EventKind;
+  readonly action: string | null;
+  readonly user: string | null;
+  readonly targetUser: string | null;
+  readonly effectiveUser: string | null;
+  readonly command: string | null;
+  readonly cwd: string | null;
+  readonly tty: string | null;
+  readonly remote: string | null;
+  readonly reason: string | null;
+  readonly parser: string;
+  readonly link: 'strong' | 'weak' | null;
+  readonly why: string | null;
+  readonly raw: string;
+  /** One-line help for the command, from the learning table. */
+  readonly explain?: string | null;
+  /** Ids of the rules that hit this event. */
+  readonly hits?: readonly string[];
+}
+
+export interface SessionDetail {
+  readonly session: Session;
+  readonly events: readonly SessionEvent[];
+}
+
+export interface ReviewSummary {
+  readonly state: ReviewState;
+  readonly policy: string | null;
+  readonly required: readonly { readonly group: string; readonly count: number }[];
+  readonly approvals: number;
+  readonly needed: number;
+  readonly dueAt: string | null;
+  readonly overdue: boolean;
+  readonly changedSinceApproval: boolean;
+}
+
+export interface QueueItem {
+  readonly session: Session;
+  readonly review: ReviewSummary;
+}
+
+export interface QueueAnswer {
+  readonly counts: Readonly<Record<ReviewState | 'overdue' | 'total', number>>;
+  readonly sessions: readonly QueueItem[];
+}
+
+export const REVIEW_ACTIONS = ['view', 'replay', 'comment', 'approve', 'flag', 'resolve'] as const;
+export type ReviewActionKind = (typeof REVIEW_ACTIONS)[number];
+
+export interface ReviewAction {
+  readonly seq: number;
+  readonly action: ReviewActionKind;
+  readonly user: string;
+  readonly at: string;
+  readonly eventId: number | null;
+  readonly body: string | null;
+  readonly digest: string | null;
+}
+
+export interface Review {
+  readonly state: ReviewState;
+  readonly policy: string | null;
+  /** Why the policy decided what it did ("policy 'x' requires 2"). */
+  readonly why?: string;
+  /** Set when the session was approved by a policy's read-only allowlist, not by people. */
+  readonly approvedByPolicy?: string | null;
+  readonly required: readonly { readonly group: string; readonly count: number; readonly have: number }[];
+  readonly approvals: readonly { readonly user: string; readonly at: string; readonly digest: string; readonly current: boolean }[];
+  readonly digest: string;
+  readonly changedSinceApproval: boolean;
+  readonly dueAt: string | null;
+  readonly overdue: boolean;
+  readonly you: {
+    readonly canApprove: boolean;
+    readonly canFlag: boolean;
+    readonly canResolve: boolean;
+    readonly canComment: boolean;
+    readonly whyNot: string | null;
+  };
+}
+
+export interface ReviewAnswer {
+  readonly review: Review;
+  readonly actions: readonly ReviewAction[];
+}
+
+export interface RecordProof {
+  readonly index: number;
+  readonly size: number;
+  readonly entry: string;
+  readonly leafHash: string;
+  readonly proof: readonly string[];
+  readonly checkpoint: string;
+}
+
+export interface QueueFilters {
+  readonly state?: ReviewState | 'all';
+  readonly risk?: RiskLevel;
+  readonly host?: string;
+  readonly deviceType?: string;
+  readonly user?: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly q?: string;
+}
