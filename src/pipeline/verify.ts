@@ -13,7 +13,7 @@ import { appendLeaves, EMPTY_FRONTIER, frontierRoot, hashesEqual, openCheckpoint
 import { logVerifierKeyFile } from './log-key.js';
 import { SESSION_EVIDENCE_FORMAT, verifySessionEvidence, type SessionEvidence } from './session-evidence.js';
 
-export const PROBLEM_KINDS = ['seq-gap', 'record-bytes', 'leaf', 'tree', 'checkpoint', 'outside-checkpoint', 'event', 'session', 'review'] as const;
+export const PROBLEM_KINDS = ['seq-gap', 'record-bytes', 'leaf', 'tree', 'checkpoint', 'outside-checkpoint', 'event', 'session', 'review', 'account'] as const;
 export type ProblemKind = (typeof PROBLEM_KINDS)[number];
 
 export interface Problem {
@@ -116,6 +116,7 @@ class Verifier {
     const erased: number[] = [];
     const allowed: [number, number][] = [];
     const reviewEntries = new Map<number, Record<string, unknown>>();
+    const accountEntries: Record<string, unknown>[] = [];
     for (const b of this.db.prepare('SELECT first_seq, count, data FROM record_bundles ORDER BY first_seq').iterate() as Iterable<{ first_seq: number; count: number; data: Uint8Array }>) {
       if (b.first_seq !== next) this.problem('seq-gap', `record ${next}`, b.first_seq > next ? `records ${next}…${b.first_seq - 1} are missing` : `records from ${b.first_seq} are stored twice`);
       let recs;
@@ -138,6 +139,7 @@ class Verifier {
             const a = JSON.parse(r.envelope.msg) as { type?: string; ranges?: [number, number][] };
             if (a.type === 'retention.prune' && Array.isArray(a.ranges)) for (const [from, to] of a.ranges) if (from <= to && to < seq) allowed.push([from, to]);
             if (typeof a.type === 'string' && a.type.startsWith('review.')) reviewEntries.set(seq, a as Record<string, unknown>);
+            if (typeof a.type === 'string' && a.type.startsWith('user.')) accountEntries.push(a as Record<string, unknown>);
           } catch {
             this.problem('record-bytes', `record ${seq}`, 'an internal entry that is not JSON');
           }
@@ -198,6 +200,7 @@ class Verifier {
 
     const { events, sessions } = this.derived(entries);
     const reviewActions = this.reviewActions(reviewEntries);
+    this.accounts(accountEntries);
     return { entries, pruned: erased.length, checkpoints: checkpoints.length, events, sessions, reviewActions, problems: this.problems };
   }
 
@@ -230,6 +233,46 @@ class Verifier {
     }
     for (const [seq, e] of logged) if (!seen.has(seq)) this.problem('review', `review action ${seq}`, `the table lacks the ${String(e['type'])} by ${JSON.stringify(e['actor'])} the log holds (it was deleted)`);
     return n;
+  }
+
+  /**
+   * The users and identities tables must be what the log's user.* entries say, replayed in order: a role
+   * raised, an account re-enabled or an identity unlinked by editing the database shows here.
+   */
+  private accounts(logged: readonly Record<string, unknown>[]): void {
+    const has = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'users'").pluck().get();
+    if (has === undefined) return;
+    const want = new Map<string, { role: string; disabled: boolean; ids: Set<string> }>();
+    for (const e of logged) {
+      const name = String(e['user']);
+      const u = want.get(name);
+      const id = `${String(e['username'])}\u0000${String(e['deviceType'])}`;
+      if (e['type'] === 'user.add') want.set(name, { role: String(e['role']), disabled: false, ids: new Set() });
+      else if (u === undefined) continue;
+      else if (e['type'] === 'user.role') u.role = String(e['role']);
+      else if (e['type'] === 'user.disable') u.disabled = true;
+      else if (e['type'] === 'user.enable') u.disabled = false;
+      else if (e['type'] === 'user.link') u.ids.add(id);
+      else if (e['type'] === 'user.unlink') u.ids.delete(id);
+    }
+    const rows = this.db.prepare('SELECT id, name, role, disabled FROM users ORDER BY id').all() as { id: number; name: string; role: string; disabled: number }[];
+    const idsOf = this.db.prepare('SELECT username, device_type FROM identities WHERE user_id = ?');
+    for (const r of rows) {
+      const at = `user ${JSON.stringify(r.name)}`;
+      const w = want.get(r.name);
+      if (w === undefined) {
+        this.problem('account', at, 'the log holds no user.add for it (the account was added to the table)');
+        continue;
+      }
+      want.delete(r.name);
+      if (w.role !== r.role) this.problem('account', at, `its role (${r.role}) is not the one the log gives it (${w.role})`);
+      if (w.disabled !== (r.disabled === 1)) this.problem('account', at, `it is ${r.disabled === 1 ? 'disabled' : 'enabled'}; the log says ${w.disabled ? 'disabled' : 'enabled'}`);
+      const have = new Set((idsOf.all(r.id) as { username: string; device_type: string }[]).map((i) => `${i.username}\u0000${i.device_type}`));
+      const show = (k: string) => k.replace('\u0000', ' on ');
+      for (const k of have) if (!w.ids.has(k)) this.problem('account', at, `its identity ${show(k)} was never linked in the log`);
+      for (const k of w.ids) if (!have.has(k)) this.problem('account', at, `its identity ${show(k)} is linked in the log but missing from the table`);
+    }
+    for (const name of want.keys()) this.problem('account', `user ${JSON.stringify(name)}`, 'the log adds this account; the table lacks it (it was deleted)');
   }
 
   private verifier(): NoteVerifier | null {

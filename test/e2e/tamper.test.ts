@@ -11,6 +11,12 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BundleEncoder, decodeBundle } from '../../src/store/record-bundle.js';
 import { CLI, REPO, tempDir } from './helpers/countersign.js';
+import { systemClock } from '../../src/clock.js';
+import { ActionLog } from '../../src/pipeline/action-log.js';
+import { DEFAULT_POLICY_YAML, defaultPolicy } from '../../src/review/policy.js';
+import { ReviewService } from '../../src/review/service.js';
+import { SqliteReviewStore } from '../../src/store/sqlite/review-store.js';
+import { SqliteTlogStore } from '../../src/store/sqlite/tlog-store.js';
 
 const execFileP = promisify(execFile);
 const SSH = join(REPO, 'src/parsers/body/sshd/testdata/OpenSSH_2k.log');
@@ -19,6 +25,7 @@ const SESSIONS = join(REPO, 'test/fixtures/real/linux-sessions/debian12-ssh-sudo
 interface Report {
   entries: number;
   checkpoints: number;
+  reviewActions?: number;
   problems: { kind: string; at: string; message: string }[];
 }
 
@@ -181,6 +188,50 @@ describe('countersign verify catches tampering', () => {
     const { code, report } = await verify(d);
     expect(code).toBe(1);
     expect(report.problems[0]).toMatchObject({ kind: 'session', at: `session ${id}` });
+  });
+
+  it("a review's author edited", async () => {
+    const d = copy();
+    let seq = 0;
+    // A real approval, as the server takes it: a review.approve entry in the log and its index row.
+    sql(d, (db) => {
+      const tlog = new SqliteTlogStore(db);
+      const reviews = new ReviewService({
+        store: new SqliteReviewStore(db),
+        actions: new ActionLog(db, systemClock),
+        leafHash: (s) => tlog.leafHash(s),
+        policy: defaultPolicy(),
+        policyText: DEFAULT_POLICY_YAML,
+        roleOf: () => 'reviewer',
+        clock: systemClock,
+      });
+      const id = db.prepare("SELECT id FROM sessions WHERE user = 'cs-alice' ORDER BY id LIMIT 1").pluck().get() as number;
+      const bob = { name: 'bob', role: 'reviewer' as const, identities: [], mayAct: true };
+      seq = reviews.act(id, bob, 'approve', { digest: reviews.review(id, bob)!.digest }).action.seq;
+    });
+    const before = await verify(d);
+    expect(before.report.problems).toEqual([]);
+    expect(before.report.reviewActions).toBeGreaterThanOrEqual(1);
+    sql(d, (db) => db.prepare("UPDATE review_actions SET user_name = 'carol' WHERE seq = ?").run(seq));
+    const { code, report } = await verify(d);
+    expect(code).toBe(1);
+    expect(report.problems[0]).toMatchObject({ kind: 'review', at: `review action ${seq}` });
+    expect(report.problems[0]!.message).toMatch(/user \("carol"\) differs from its log entry \("bob"\)/);
+  });
+
+  it("an account's role raised in the database", async () => {
+    const d = copy();
+    const add = await new Promise<number>((resolve) => {
+      const p = execFile(process.execPath, [CLI, 'user', 'add', 'eve', '--role', 'viewer', '--password-stdin', '--data', d], (e) => resolve(e === null ? 0 : 1));
+      p.stdin!.end('a long enough password for eve\n');
+    });
+    expect(add).toBe(0);
+    expect((await verify(d)).report.problems).toEqual([]);
+    sql(d, (db) => db.prepare("UPDATE users SET role = 'admin' WHERE name = 'eve'").run());
+    const { code, report } = await verify(d);
+    expect(code).toBe(1);
+    expect(report.problems[0]).toMatchObject({ kind: 'account', at: 'user "eve"' });
+    expect(report.problems[0]!.message).toMatch(/role \(admin\) is not the one the log gives it \(viewer\)/);
   });
 
   it('the whole directory rolled back to an earlier copy: caught by the saved checkpoint', async () => {
