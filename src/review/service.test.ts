@@ -137,3 +137,27 @@ describe('verify holds the review table to the log', () => {
     expect(verifyStore(dir).problems).toEqual([]);
   });
 });
+
+describe('approval by policy', () => {
+  it('approves closed sessions whose every command is on the allowlist, as a logged approval, never an open one', () => {
+    const text = 'allowlists:\n  - name: anything\n    commands: [".*"]\nrules:\n  - name: routine\n    require: 1\n    autoApprove: anything\n';
+    const p = parsePolicy(text, 'auto.yaml');
+    if (!p.ok) throw new Error(p.error.reason);
+    const auto = new ReviewService({ store, actions: new ActionLog(db, clock), leafHash: (s) => tlog.leafHash(s), policy: p.value, policyText: text, roleOf: (n) => roles.get(n) ?? null, clock });
+    const { rows } = auto.queue({ limit: 100 });
+    // alice's session was approved by people above: it needs no policy approval.
+    const closed = rows.filter((r) => r.session.status === 'closed' && r.session.command_count > 0 && Number(r.session.id) !== aliceSession);
+    expect(store.actions(aliceSession).some((a) => a.user.startsWith('policy:'))).toBe(false);
+    const open = rows.filter((r) => r.session.status === 'open');
+    expect(closed.length).toBeGreaterThan(0);
+    expect(open.length).toBeGreaterThan(0);
+    for (const r of closed) {
+      expect(r.review.state).toBe('approved');
+      const approval = store.actions(Number(r.session.id)).filter((a) => a.action === 'approve').at(-1)!;
+      expect(approval.user).toBe('policy:routine/anything');
+      expect(entryOf(approval.seq)).toMatchObject({ type: 'review.approve', actor: 'policy:routine/anything', session: Number(r.session.id) });
+      expect(auto.review(Number(r.session.id), who('bob'))!.status.approvedByPolicy).toBe('routine/anything');
+    }
+    for (const r of open) expect(r.review.state).toBe('needs_review');
+  });
+});
