@@ -41,6 +41,7 @@ export const benchCountersignTcp = async (o: {
       'sources:',
       '  udp: { enabled: false }',
       '  tls: { enabled: false }',
+      '  relp: { enabled: false }',
       '  tcp: { host: 127.0.0.1, port: 0 }',
       'web: { host: 127.0.0.1, port: 0 }',
       'log: { level: info }',

@@ -8,3 +8,6 @@ export const newConnKey = (): number => nextConnKey++;
 
 /** The name of a new log (its checkpoints' origin and its key's name): unique per data directory. */
 export const newLogName = (host: string): string => `countersign/${host.replace(/[^A-Za-z0-9.-]/g, '-') || 'host'}/${randomBytes(6).toString('hex')}`;
+
+/** A GELF chunked message's id (8 bytes): Graylog reassembles the chunks that share it. */
+export const newGelfMessageId = (): Buffer => randomBytes(8);

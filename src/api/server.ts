@@ -13,6 +13,7 @@ import { installAuth } from '../auth/plugin.js';
 import type { Access } from '../model/account.js';
 import { reviewRoutes, type ReviewRouteDeps } from './review/routes.js';
 import { webRoutes } from './web/static.js';
+import { dashboardRoutes, type DashboardDeps } from './dashboard/routes.js';
 
 export interface HealthReport {
   readonly status: 'ok' | 'degraded';
@@ -30,6 +31,8 @@ export interface ApiDeps {
   /** The review queue, session reviews and review actions (src/review/). */
   readonly review?: ReviewRouteDeps;
   readonly tlog?: () => SqliteTlogStore;
+  /** The dashboard and its event stream (src/api/dashboard/). */
+  readonly dashboard?: DashboardDeps;
   /** The log's note verifier key (C2SP vkey), served at /api/v1/log/key. */
   readonly verifierKey?: string;
   readonly version?: string;
@@ -72,6 +75,7 @@ export const buildApi = (deps: ApiDeps) => {
     const doc = openApiDocument(deps.version ?? '0.0.0');
     app.get('/api/v1/openapi.json', { config: PUBLIC }, async () => doc);
   }
+  if (deps.dashboard !== undefined) void app.register(dashboardRoutes({ ...(deps.review !== undefined ? { refreshReviews: () => void deps.review!.reviews.refresh() } : {}), ...deps.dashboard }));
   // The web UI (built into dist/web): public files; everything it shows comes from the routes above.
   void app.register(webRoutes());
   return app;

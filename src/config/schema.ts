@@ -63,7 +63,7 @@ const relp = z
     port: port.default(2514).describe('RELP port; 0 picks a free one (it is logged).'),
     tls: z.boolean().default(false).describe('Speak RELP over TLS, with the certificate, CA and client-certificate settings of sources.tls.'),
     maxFrameBytes: z.number().int().min(480).max(16 * 1024 * 1024).default(131072).describe('Largest RELP frame (DATALEN) accepted; a larger one answers 500 and closes the session.'),
-    window: z.number().int().min(1).max(65536).default(128).describe('Transactions a client may have unacknowledged (offered to the client in `open`).'),
+    window: z.number().int().min(1).max(65536).default(128).describe('Transactions one connection may have waiting for their commit (and so their acknowledgement); reading that connection pauses at this many.'),
     maxConnections: z.number().int().min(1).default(4096).describe('As for tcp.'),
   })
   .prefault({});
@@ -169,6 +169,65 @@ export const configSchema = z
           .describe('A directory of your own rule files (*.yaml), loaded beside the built-in pack. A broken rule is refused with file, line and reason; the others keep working.'),
         builtin: z.boolean().default(true)
           .describe('Load the built-in rule pack.'),
+      })
+      .prefault({}),
+    alerts: z
+      .strictObject({
+        publicUrl: z.url().optional()
+          .describe('Base URL of the web UI as alert readers reach it (e.g. https://countersign.example.net); alerts then link to the session page. Without it alerts carry no link.'),
+        routes: z
+          .array(
+            z.strictObject({
+              name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, dot, dash and underscore, at most 64'),
+              minLevel: z.enum(['informational', 'low', 'medium', 'high', 'critical']).default('high'),
+              tags: z.array(z.string().min(1)).min(1).optional(),
+              rules: z.array(z.string().min(1)).min(1).optional(),
+              // One variant per sink type; src/alerts/sinks/index.ts builds each.
+              sink: z.discriminatedUnion('type', [
+                z.strictObject({
+                  type: z.literal('webhook'),
+                  url: z.url({ protocol: /^https?$/ }),
+                  format: z.enum(['json', 'slack']).default('json'),
+                }),
+                z.strictObject({
+                  type: z.literal('email'),
+                  host,
+                  port: port.default(25),
+                  secure: z.boolean().default(false),
+                  from: z.string().min(3),
+                  to: z.array(z.string().min(3)).min(1),
+                  user: z.string().min(1).optional(),
+                  passwordFile: z.string().min(1).optional(),
+                }).refine((s) => s.passwordFile === undefined || s.user !== undefined, { message: 'passwordFile needs user', path: ['user'] }),
+                z.strictObject({
+                  type: z.literal('syslog'),
+                  host,
+                  port: port.default(6514),
+                  transport: z.enum(['tcp', 'tls']).default('tls'),
+                  caFile: z.string().min(1).optional(),
+                  facility: z.number().int().min(0).max(23).default(13),
+                }),
+                z.strictObject({
+                  type: z.literal('gelf'),
+                  host,
+                  port: port.default(12201),
+                  transport: z.enum(['udp', 'tcp']).default('udp'),
+                  compress: z.boolean().default(false),
+                }),
+              ]),
+              dedupWindowSeconds: z.number().int().min(0).max(86_400).default(300),
+              maxPerMinute: z.number().int().min(1).max(10_000).default(30),
+              retryMaxAgeSeconds: z.number().int().min(1).max(30 * 86_400).default(86_400),
+            }),
+          )
+          .default([])
+          .refine((rs) => new Set(rs.map((r) => r.name)).size === rs.length, { message: 'route names must be unique' })
+          .describe(
+            'Where rule hits are sent (docs/alerts.md). A route takes the hits at or above `minLevel` (informational … critical, default high), of a rule carrying one of `tags` (when given) and listed in `rules` (when given), and delivers them to its `sink`: ' +
+              '`{ type: webhook, url, format: json|slack }`, `{ type: email, host, port: 25, secure: false, from, to: [...], user?, passwordFile? }` (plain-text mail over SMTP; secure is TLS from the first byte, else STARTTLS when offered), ' +
+              '`{ type: syslog, host, port: 6514, transport: tcp|tls, caFile?, facility: 13 }` (RFC 5424, octet-counted) or `{ type: gelf, host, port: 12201, transport: udp|tcp, compress: false }`. ' +
+              'Repeats of one rule on one host and session within `dedupWindowSeconds` (300) fold into one alert and a follow-up with the count; past `maxPerMinute` (30) alerts are held and sent as one summary; a failed delivery is retried with backoff (1 s doubling to 5 min) for `retryMaxAgeSeconds` (86400), then marked failed with the reason. No routes by default.',
+          ),
       })
       .prefault({}),
     log: z

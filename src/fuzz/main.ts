@@ -10,7 +10,7 @@ import { FUZZ_TARGETS } from './targets.js';
 import type { FromWorker, ToWorker } from './worker.js';
 
 /** About a minute on 2 cores for all targets together (measured: docs/reliability.md). */
-export const DEFAULT_RUNS = 15_000;
+export const DEFAULT_RUNS = 20_000;
 const WATCHDOG_MS = 2000;
 const SHARED_HEAD = 12;
 const SHARED_BYTES = SHARED_HEAD + (1 << 20);

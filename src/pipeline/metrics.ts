@@ -98,8 +98,8 @@ export const ingestMetrics = () => {
     stored: registry.add(new Counter('countersign_records_stored_total', 'Records committed to the store, by transport and kind (parsed, unparsed).')),
     unparsed: registry.add(new Counter('countersign_records_unparsed_total', 'Records stored as unparsed, by transport and reason.')),
     rejected: registry.add(new Counter('countersign_records_rejected_total', 'Frames or datagrams not stored, counted instead, by transport and reason (udp queue-full is a UDP drop).')),
-    connections: registry.add(new Counter('countersign_connections_total', 'Connections by transport and outcome (accepted, refused-max, tls-handshake-failed, framing-error).')),
-    gauges: registry.add(new Gauge('countersign_ingest', 'Ingest state: queue_bytes, queue_records, open_connections, overloaded, last_seq, udp_kernel_drops.')),
+    connections: registry.add(new Counter('countersign_connections_total', 'Connections by transport and outcome (accepted, refused-max, tls-handshake-failed, framing-error, protocol-error).')),
+    gauges: registry.add(new Gauge('countersign_ingest', 'Ingest state: queue_bytes, queue_records, open_connections, overloaded, last_seq, udp_kernel_drops, relp_unacked, relp_window.')),
     derive: registry.add(new Gauge('countersign_derive', 'Sessions stage: cursor (last record seq derived), lag_records (stored but not yet derived), open_sessions.')),
     tlog: registry.add(new Gauge('countersign_tlog', 'Tamper-evident log: tree_size, checkpoint_size (latest signed), checkpoint_age_seconds, witnesses (configured).')),
     commitSeconds: registry.add(

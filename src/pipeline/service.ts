@@ -21,6 +21,7 @@ import { loadOrCreateTlsIdentity } from '../sources/tls-identity.js';
 import type { Running, SourceContext } from '../sources/types.js';
 import { InlineCommitter, WorkerCommitter, type Committer } from './committer.js';
 import { DeriveRunner } from './derive-runner.js';
+import { AlertRouter } from '../alerts/router.js';
 import { Ingest } from './ingest.js';
 import { ingestMetrics } from './metrics.js';
 
@@ -43,6 +44,9 @@ export const startService = async (config: Config, log: Logger, clock: Clock, de
   const startedAt = clock.now();
   await prepareStore(config.dataDir);
   const metrics = ingestMetrics();
+  // Alerts follow the rule hits the deriver stores (src/alerts/, docs/alerts.md). Made first: a sink it
+  // cannot build stops start-up before anything runs, and a new store's cursor starts before any hit.
+  const alerts = new AlertRouter({ dataDir: config.dataDir, config: config.alerts, rules: loadRuleSet(config.rules).set.rules, clock, log: log.child({ component: 'alerts' }), registry: metrics.registry });
   const committerOpts = { dataDir: config.dataDir, timezone: config.parsing.timezone };
   const committer: Committer = config.ingest.writerThread ? new WorkerCommitter(committerOpts) : new InlineCommitter(committerOpts);
   const ingest = new Ingest(committer, config.ingest, clock, metrics, log.child({ component: 'ingest' }));
@@ -106,6 +110,7 @@ export const startService = async (config: Config, log: Logger, clock: Clock, de
     ...(deps.review !== undefined ? { review: deps.review } : {}),
     sessions: sessionReader,
     tlog: () => tlogStore,
+    dashboard: { dataDir: config.dataDir, clock, ruleTitles: loadRuleSet(config.rules).set.catalogue(), checkpointIntervalSeconds: config.tlog.checkpointIntervalSeconds, alertHealth: () => alerts.health() },
     verifierKey: logKey.verifierKey,
     version: VERSION,
   });
@@ -143,11 +148,13 @@ export const startService = async (config: Config, log: Logger, clock: Clock, de
     await committer.close();
     await api.close();
     await derive.stop();
+    await alerts.stop();
     tlogStore.close();
     throw e;
   }
 
   derive.start();
+  alerts.start();
   metrics.derive.set({ what: 'cursor' }, () => derive.cursor);
   metrics.derive.set({ what: 'lag_records' }, () => Math.max(0, ingest.lastSeq - derive.cursor));
   metrics.derive.set({ what: 'open_sessions' }, () => derive.openSessions);
@@ -219,6 +226,7 @@ export const startService = async (config: Config, log: Logger, clock: Clock, de
           log.error({ err: String((e as Error)?.message ?? e) }, 'signing the final checkpoint failed');
         }
         await derive.stop();
+        await alerts.stop();
         await api.close();
         tlogStore.close();
         const stored = ['udp', 'tcp', 'tls', 'relp'].reduce(

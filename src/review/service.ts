@@ -15,6 +15,8 @@ import { POLICY_ACTOR, reviewStatus, type ReviewAction, type ReviewActionKind, t
 /** A user's repeated views of one session within this window are one `review.view` entry. */
 export const VIEW_DEDUP_MS = 60_000;
 export const MAX_BODY = 10_000;
+/** Sessions decided again per transaction by refresh(). */
+const REFRESH_BITE = 50;
 
 export interface ReviewServiceDeps {
   readonly store: SqliteReviewStore;
@@ -107,7 +109,9 @@ export class ReviewService {
   /** Decides (again) the sessions whose events or risk changed since; returns how many. */
   refresh(limit = 2000): number {
     const ids = this.d.store.stale(limit);
-    for (const id of ids) this.evaluate(id);
+    // A few dozen per transaction: one commit (fsync) per bite, and the write lock is never held long
+    // against the writer thread.
+    for (let i = 0; i < ids.length; i += REFRESH_BITE) this.d.store.transaction(() => ids.slice(i, i + REFRESH_BITE).forEach((id) => this.evaluate(id)));
     return ids.length;
   }
 

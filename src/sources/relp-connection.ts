@@ -38,7 +38,7 @@ export class RelpConnection {
   private paused = false;
   /** No more commands are read (close, protocol error, server stopping); answers still go out. */
   private draining = false;
-  private closedByProtocol = false;
+  private closedByClient = false;
   private ended = false;
   private stored = 0;
   /** Frames stored since this connection last asked for an early commit. */
@@ -140,7 +140,7 @@ export class RelpConnection {
         if (step.text.startsWith('200 OK\n')) this.ctx.log.info({ peer: this.meta.peer, peerIdentity: this.meta.peerIdentity, software: this.session.software }, 'RELP session opened');
         return;
       case 'close':
-        this.closedByProtocol = true;
+        this.closedByClient = true;
         this.answers.add(step.txnr, '', 0, true);
         this.stopReading();
         return;
@@ -176,7 +176,7 @@ export class RelpConnection {
       const out = answers.map((a) => encodeRelpFrame(a.txnr, 'rsp', a.text));
       this.socket.write(out.length === 1 ? out[0]! : Buffer.concat(out));
     }
-    if (close) this.finish(!this.closedByProtocol);
+    if (close) this.finish(!this.closedByClient);
   }
 
   /** Ends our side after the answers written so far; `serverclose` tells a client we closed first (relp.md hint). */
@@ -209,10 +209,10 @@ export class RelpConnection {
 
   private onClose(): void {
     // Frames stored but not acknowledged here will come again on the sender's next connection.
-    if (!this.closedByProtocol) this.hooks.resend.remember(this.sender, this.recent.digests);
+    if (!this.closedByClient) this.hooks.resend.remember(this.sender, this.recent.digests);
     if (this.stored > 0 || this.resentHere > 0 || this.answers.unacked > 0) {
       this.ctx.log.info(
-        { peer: this.meta.peer, stored: this.stored, unackedAtClose: this.answers.unacked, resentFromBrokenConnection: this.resentHere, closedByClient: this.closedByProtocol },
+        { peer: this.meta.peer, stored: this.stored, unackedAtClose: this.answers.unacked, resentFromBrokenConnection: this.resentHere, closedByClient: this.closedByClient },
         'RELP session ended',
       );
     }

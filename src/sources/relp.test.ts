@@ -36,13 +36,16 @@ class HeldCommitter implements Committer {
 const opts = { enabled: true, host: '127.0.0.1', port: 0, tls: false, maxFrameBytes: 1024, window: 4, maxConnections: 10 };
 const running: Running[] = [];
 const clients: RelpTestClient[] = [];
+const committers: HeldCommitter[] = [];
 afterEach(async () => {
   for (const c of clients.splice(0)) c.close();
+  for (const c of committers.splice(0)) c.release(); // a test that failed while holding would hang stop()
   for (const r of running.splice(0)) await r.stop();
 });
 
 const setup = async (window = 4) => {
   const committer = new HeldCommitter();
+  committers.push(committer);
   const metrics = ingestMetrics();
   const ingest = new Ingest(committer, { batchMaxRecords: 100, batchMaxDelayMs: 5, queueMaxBytes: 1 << 20 }, new FakeClock(0), metrics, { warn: () => undefined });
   const src = await startRelp({ ingest, metrics, log: pino({ level: 'silent' }), clock: new FakeClock(0) }, { ...opts, window });
@@ -111,6 +114,25 @@ describe('RELP source', () => {
     await client.closed;
     expect(rspTexts(client).slice(1)).toEqual(['2 200 OK', `${c} `]);
     expect(client.frames.some((f) => f.command === 'serverclose')).toBe(false);
+  });
+
+  it('counts what a sender sends again after its connection broke before the answers (stored again, not dropped)', async () => {
+    const { committer, client, metrics, src, ingest } = await setup();
+    await client.open();
+    committer.hold();
+    client.send('syslog', 'first');
+    client.send('syslog', 'second');
+    await until(() => ingest.pushedCount === 2);
+    client.close(); // broken before any 200 OK
+    committer.release();
+    await until(() => committer.frames.length === 2);
+    const again = await RelpTestClient.connect(src.address.port);
+    clients.push(again);
+    await again.open();
+    const t = [again.send('syslog', 'first'), again.send('syslog', 'second'), again.send('syslog', 'third')];
+    for (const x of t) await again.answer(x);
+    expect(committer.frames).toEqual(['first', 'second', 'first', 'second', 'third']);
+    expect(metrics.registry.render()).toMatch(/^countersign_relp_resent_total 2$/m);
   });
 
   it('on stop, answers everything that committed, then sends serverclose and closes', async () => {

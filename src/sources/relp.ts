@@ -32,6 +32,7 @@ export const startRelp = async (ctx: SourceContext, opts: Config['sources']['rel
   const resent = ctx.metrics.registry.add(
     new Counter('countersign_relp_resent_total', 'RELP frames a sender sent again on a new connection after its previous one broke without an answer; stored again, counted here (same process only).'),
   );
+  resent.inc({}, 0); // a series from the start, so a scrape sees 0 rather than nothing
   const resend = new RelpResendWatch();
   const hooks = { resend, resent: () => resent.inc(), closed: (c: RelpConnection) => conns.delete(c) };
   const connOpts = { maxFrameBytes: opts.maxFrameBytes, window: opts.window };

@@ -6,6 +6,7 @@ import { SqliteRecordWriter } from './sqlite/record-writer.js';
 import { SqliteDerivedStore } from './sqlite/derived-store.js';
 import { SqliteSessionReader, type RuleTitles } from './sqlite/session-reader.js';
 import { SqliteTlogStore } from './sqlite/tlog-store.js';
+import { SqliteAlertStore } from './sqlite/alert-store.js';
 
 export type { RecordReader, RecordWriter, NewRecord, CounterDelta, AppendResult, StoreStats, RecordQuery, DerivedStore } from './types.js';
 export { storePath } from './sqlite/open.js';
@@ -44,3 +45,6 @@ export const openSessionReader = (dataDir: string, opts: { rules?: RuleTitles } 
   new SqliteSessionReader(kyselyOver(openSqlite(dataDir, { readonly: true })), opts.rules);
 
 export const openTlogStore = (dataDir: string, opts: { readonly?: boolean } = {}): SqliteTlogStore => new SqliteTlogStore(openSqlite(dataDir, opts));
+
+/** The alert stage's store (src/alerts/port.ts): the outbox and the cursor over rule hits, on its own connection. */
+export const openAlertStore = (dataDir: string): SqliteAlertStore => new SqliteAlertStore(openSqlite(dataDir));

@@ -241,5 +241,56 @@ export const migrationsFor = (dialect: SqlDialectName): Record<string, Migration
         await db.schema.alterTable('reviews').addColumn('risk_level', 'text', (c) => c.notNull().defaultTo('none')).execute();
       },
     },
+    '0008_alerts': {
+      async up(db: Kysely<unknown>) {
+        // Alerts (issue 7, docs/alerts.md): one outbox row per (route, alert), the hits already taken, and
+        // per-route totals. The cursor over rule_hits is meta.alerts_cursor.
+        await db.schema
+          .createTable('alert_outbox')
+          .addColumn('id', 'integer', (c) => (dialect === 'postgres' ? c.primaryKey().generatedAlwaysAsIdentity() : c.primaryKey().autoIncrement()))
+          .addColumn('route', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('dedup_key', 'text')
+          .addColumn('parent_id', 'bigint')
+          .addColumn('rule', 'text')
+          .addColumn('host', 'text')
+          .addColumn('session_id', 'bigint')
+          .addColumn('level', 'text', (c) => c.notNull())
+          .addColumn('count', 'integer', (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('next_attempt_at', 'bigint')
+          .addColumn('last_error', 'text')
+          .addColumn('window_end', 'bigint')
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('released_at', 'bigint')
+          .addColumn('delivered_at', 'bigint')
+          .addColumn('payload', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('alert_outbox_due').on('alert_outbox').columns(['state', 'route', 'next_attempt_at']).execute();
+        await db.schema.createIndex('alert_outbox_window').on('alert_outbox').columns(['route', 'dedup_key', 'window_end']).execute();
+        await db.schema.createIndex('alert_outbox_released').on('alert_outbox').columns(['route', 'released_at']).execute();
+        await db.schema.createIndex('alert_outbox_parent').on('alert_outbox').column('parent_id').execute();
+        await db.schema
+          .createTable('alert_seen')
+          .addColumn('event_id', 'bigint', (c) => c.notNull())
+          .addColumn('rule', 'text', (c) => c.notNull())
+          .addColumn('hit_rowid', 'bigint', (c) => c.notNull())
+          .addColumn('seen_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('alert_seen_pk', ['event_id', 'rule'])
+          .execute();
+        await db.schema.createIndex('alert_seen_at').on('alert_seen').column('seen_at').execute();
+        await db.schema.createIndex('alert_seen_rowid').on('alert_seen').column('hit_rowid').execute();
+        await db.schema
+          .createTable('alert_routes')
+          .addColumn('route', 'text', (c) => c.primaryKey())
+          .addColumn('delivered', 'bigint', (c) => c.notNull().defaultTo(0))
+          .addColumn('failed', 'bigint', (c) => c.notNull().defaultTo(0))
+          .addColumn('last_success_at', 'bigint')
+          .addColumn('last_error', 'text')
+          .addColumn('last_error_at', 'bigint')
+          .execute();
+      },
+    },
   };
 };

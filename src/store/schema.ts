@@ -210,7 +210,59 @@ export interface TlogCosignaturesTable {
   received_at: number;
 }
 
+/** One alert to deliver on one route (src/alerts/): a first alert, the follow-up of a folded burst, or a rate-limit summary. */
+export interface AlertOutboxTable {
+  id: Generated<number>;
+  route: string;
+  /** 'alert' | 'followup' | 'summary' */
+  kind: string;
+  /** rule, host and session of the hits it stands for (tab-separated); NULL for a summary. */
+  dedup_key: string | null;
+  /** followup: its first alert; held rows: the summary that carried them. */
+  parent_id: number | null;
+  rule: string | null;
+  host: string | null;
+  session_id: number | null;
+  level: string;
+  /** Hits it stands for (a follow-up: all hits of the window, the first included). */
+  count: number;
+  /** 'folding' | 'held' | 'pending' | 'delivered' | 'failed' | 'summarized' */
+  state: string;
+  attempts: Generated<number>;
+  next_attempt_at: number | null;
+  last_error: string | null;
+  /** End of the deduplication window the row belongs to. */
+  window_end: number | null;
+  created_at: number;
+  /** When it became deliverable (counted against the route's rate limit). */
+  released_at: number | null;
+  delivered_at: number | null;
+  /** The rest of the alert as JSON (title, why, user, command, time, url, items). */
+  payload: string;
+}
+
+/** Rule hits the alert router has taken, so a hit written again (an adopted orphan) is not alerted twice. */
+export interface AlertSeenTable {
+  event_id: number;
+  rule: string;
+  hit_rowid: number;
+  seen_at: number;
+}
+
+/** Per route: deliveries and failures so far, and the last success and error. */
+export interface AlertRoutesTable {
+  route: string;
+  delivered: number;
+  failed: number;
+  last_success_at: number | null;
+  last_error: string | null;
+  last_error_at: number | null;
+}
+
 export interface Database {
+  alert_outbox: AlertOutboxTable;
+  alert_seen: AlertSeenTable;
+  alert_routes: AlertRoutesTable;
   rule_hits: RuleHitsTable;
   users: UsersTable;
   identities: IdentitiesTable;

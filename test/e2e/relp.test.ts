@@ -1,7 +1,8 @@
 // A real rsyslog forwarding with omrelp (rsyslog-relp) to Countersign's RELP listener: every numbered
 // message arrives; and while 200 000 of them flow, the server is SIGKILLed and restarted twice on the
 // same data: afterwards every number is stored (duplicates, which RELP allows after a broken session,
-// are counted and reported), and `countersign verify` passes. Prints figures; asserts no timings.
+// are counted and reported), and `countersign verify` passes; with the connection cut instead, what
+// rsyslog resends is stored again and counted as resent. Prints figures; asserts no timings.
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -13,6 +14,7 @@ import { openReader } from '../../src/store/index.js';
 import { CLI, fetchMetrics, metric, startServer, tempDir, testConfig, waitForStored, type RunningServer } from './helpers/countersign.js';
 import { makePki, CLIENT_CN } from './helpers/pki.js';
 import { relpForwardConfig, type RelpForwardOptions } from './helpers/relp-rsyslog.js';
+import { startTcpProxy } from './helpers/tcp-proxy.js';
 import { describeWithTools } from './helpers/require-tool.js';
 import { freePort, startRsyslog, type RsyslogProcess } from './helpers/rsyslog.js';
 
@@ -163,6 +165,37 @@ describeWithTools(['rsyslogd', 'rsyslog:omrelp', 'openssl'], 'rsyslog omrelp →
     expect(t.differingRepeats).toBe(0);
     expect(report.problems).toEqual([]);
   }, 600_000);
+
+  it('connections cut twice mid-stream: every number stored; what rsyslog resent is stored again and counted as resent', async () => {
+    const s = await startServer({ config: testConfig() });
+    cleanup.push(() => s.stop());
+    const proxy = await startTcpProxy(s.ports.relp!);
+    cleanup.push(() => proxy.close());
+    const N = 50_000;
+    const { rs, inPort } = await rsyslogRelp({ port: proxy.port });
+    const feeding = sendTcp({ host: '127.0.0.1', port: inPort, payload: payload(N, 24) });
+    for (const target of [N / 3, (2 * N) / 3]) {
+      const until = Date.now() + 60_000;
+      while ((await lastSeq(s)) < target && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      proxy.cut();
+    }
+    await feeding;
+    const deadline = Date.now() + 120_000;
+    let t = tally(await relpRecords(s.dataDir));
+    while (missing(t.bySeq, N).length > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 500));
+      t = tally(await relpRecords(s.dataDir));
+    }
+    const resent = metric(await fetchMetrics(s), 'countersign_relp_resent_total');
+    console.log(`RELP cut test: ${JSON.stringify({ sent: N, stored: t.stored, distinct: t.distinct, duplicates: t.duplicates, countedAsResent: resent, connections: proxy.accepted })}`);
+    expect(missing(t.bySeq, N).slice(0, 20), rs.diagnostics().slice(-4000)).toEqual([]);
+    expect(t.differingRepeats).toBe(0);
+    // Repeats are resends the server recognised (same sender, first frames of its next connection): in
+    // every run so far all of them. Asserted loosely (never a false count; some counted when any
+    // happened) because rsyslog's own action retry may add a resend after a new message.
+    expect(resent).toBeLessThanOrEqual(t.duplicates);
+    if (t.duplicates > 0) expect(resent).toBeGreaterThan(0);
+  }, 240_000);
 
   it('RELP over TLS with a client certificate: the certificate subject is recorded on every record', async () => {
     const pki = await makePki(join(tempDir('pki'), 'pki'));

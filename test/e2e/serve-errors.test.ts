@@ -21,7 +21,7 @@ describe('serve refuses to start half-configured', () => {
     const port = (blocker.address() as { port: number }).port;
     const dir = tempDir('busy');
     const f = join(dir, 'cs.yaml');
-    writeFileSync(f, `sources:\n  udp: { enabled: false }\n  tls: { enabled: false }\n  tcp: { host: 127.0.0.1, port: ${port} }\nweb: { port: 0 }\n`);
+    writeFileSync(f, `sources:\n  udp: { enabled: false }\n  tls: { enabled: false }\n  relp: { enabled: false }\n  tcp: { host: 127.0.0.1, port: ${port} }\nweb: { port: 0 }\n`);
     const r = runCli(['serve', '--config', f, '--data', join(dir, 'data')]);
     blocker.close();
     expect(r.status).toBe(2);
@@ -34,7 +34,7 @@ describe('serve refuses to start half-configured', () => {
     const port = (blocker.address() as { port: number }).port;
     const dir = tempDir('webbusy');
     const f = join(dir, 'cs.yaml');
-    writeFileSync(f, `sources:\n  udp: { host: 127.0.0.1, port: 0 }\n  tcp: { host: 127.0.0.1, port: 0 }\n  tls: { enabled: false }\nweb: { host: 127.0.0.1, port: ${port} }\n`);
+    writeFileSync(f, `sources:\n  udp: { host: 127.0.0.1, port: 0 }\n  tcp: { host: 127.0.0.1, port: 0 }\n  tls: { enabled: false }\n  relp: { enabled: false }\nweb: { host: 127.0.0.1, port: ${port} }\n`);
     const r = runCli(['serve', '--config', f, '--data', join(dir, 'data')]);
     blocker.close();
     expect(r.status).toBe(2);

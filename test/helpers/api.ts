@@ -6,7 +6,8 @@ import { buildApi } from '../../src/api/server.js';
 import type { AuthDeps } from '../../src/auth/deps.js';
 import { loadOrCreateLogKey } from '../../src/pipeline/log-key.js';
 import { openSessionReader, openTlogStore } from '../../src/store/index.js';
-import { systemClock } from '../../src/clock.js';
+import { systemClock, type Clock } from '../../src/clock.js';
+import type { DashboardDeps } from '../../src/api/dashboard/routes.js';
 import { ActionLog } from '../../src/pipeline/action-log.js';
 import { loadReviewPolicy, reviewDepsOver } from '../../src/review/deps.js';
 import { openSqlite } from '../../src/store/sqlite/open.js';
@@ -20,7 +21,11 @@ export const captureLog = (level = 'info'): { log: Logger; lines: Record<string,
 
 export type TestApp = ReturnType<typeof buildTestApi>;
 
-export const buildTestApi = (dataDir: string, auth: AuthDeps, o: { log?: Logger } = {}) => {
+/**
+ * `dashboard`: options of the dashboard routes. Its event streams end after a second here by default (the
+ * browser reconnects), so that inject(), which waits for the end of a response, can walk them too.
+ */
+export const buildTestApi = (dataDir: string, auth: AuthDeps, o: { log?: Logger; clock?: Clock; dashboard?: Partial<DashboardDeps> } = {}) => {
   const tlog = openTlogStore(dataDir);
   const sessions = openSessionReader(dataDir);
   const reviewDb = openSqlite(dataDir);
@@ -33,6 +38,7 @@ export const buildTestApi = (dataDir: string, auth: AuthDeps, o: { log?: Logger 
     review,
     sessions,
     tlog: () => tlog,
+    dashboard: { dataDir, clock: o.clock ?? systemClock, ...o.dashboard, stream: { maxStreamMs: 1000, ...o.dashboard?.stream } },
     verifierKey: loadOrCreateLogKey(dataDir).verifierKey,
     version: 'test',
   });

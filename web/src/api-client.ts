@@ -1,7 +1,7 @@
 // The one way the UI talks to the server: same-origin fetch with the session cookie, the CSRF header on
 // every state-changing request, and errors as ApiError { status, code, message } (docs/review-api.md).
 // It never follows a URL that came from log content.
-import type { Me, QueueAnswer, QueueFilters, RecordProof, ReviewAnswer, ReviewAction, Review, SessionDetail, User } from './api-types.ts';
+import type { DashboardSnapshot, Me, QueueAnswer, QueueFilters, RecordProof, ReviewAnswer, ReviewAction, Review, SessionDetail, User } from './api-types.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -99,6 +99,9 @@ export const api = {
   },
   recordProof: (seq: number) => json<RecordProof>('GET', `/log/proof/record/${encodeURIComponent(String(seq))}`),
   logKey: () => json<{ vkey: string }>('GET', '/api/v1/log/key'),
+  dashboard: (hours?: number) => json<DashboardSnapshot>('GET', `/api/v1/dashboard${qs({ hours: hours === undefined ? undefined : String(hours) })}`),
+  /** The dashboard's event stream (for an EventSource): hits stored after `after`, charts over `hours`. */
+  dashboardStreamUrl: (after: number, hours?: number) => `/api/v1/dashboard/stream${qs({ after: String(after), hours: hours === undefined ? undefined : String(hours) })}`,
 };
 
 /** A human sentence for an error, for the places that show one. */

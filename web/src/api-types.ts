@@ -176,3 +176,86 @@ export interface QueueFilters {
   readonly to?: string;
   readonly q?: string;
 }
+
+/** One high-risk rule hit as the dashboard shows it (GET /api/v1/dashboard, `event: hit` of its stream). */
+export interface DashboardHit {
+  /** The hit's place in the store's order: the stream's event id. */
+  readonly id: number;
+  readonly eventId: number;
+  readonly rule: string;
+  readonly title: string;
+  readonly level: string;
+  readonly host: string;
+  readonly user: string | null;
+  readonly command: string | null;
+  readonly kind: string | null;
+  readonly time: string;
+  readonly seq: number;
+  readonly sessionId: number | null;
+}
+
+export interface DashboardSession {
+  readonly id: number;
+  readonly host: string;
+  readonly user: string | null;
+  readonly origin: string | null;
+  readonly tty: string | null;
+  readonly deviceType: string;
+  readonly startedAt: string;
+  readonly lastActivity: string;
+  readonly risk: { readonly score: number; readonly level: string };
+}
+
+export interface DashboardWaiting extends DashboardSession {
+  readonly waitingSince: string;
+  readonly waitingSeconds: number;
+  readonly dueAt: string | null;
+  readonly overdue: boolean;
+}
+
+export interface DashboardSeries {
+  readonly key: string;
+  readonly title?: string;
+  readonly total: number;
+  readonly counts: readonly number[];
+}
+
+/** Alert delivery of one route (src/alerts/health.ts). */
+export interface AlertRouteHealth {
+  readonly route: string;
+  /** null: a route no longer configured that still has alerts on record. */
+  readonly sink: 'webhook' | 'email' | 'syslog' | 'gelf' | null;
+  readonly delivered: number;
+  /** Not delivered yet and not given up (retrying, rate-limited, counting repeats). */
+  readonly pending: number;
+  /** Of pending: held by the rate limit for the next summary. */
+  readonly held: number;
+  /** Given up. */
+  readonly failed: number;
+  readonly lastError: string | null;
+  readonly lastErrorAt: string | null;
+  readonly lastDeliveredAt: string | null;
+  readonly oldestPendingAt: string | null;
+}
+
+export interface DashboardSnapshot {
+  readonly generatedAt: string;
+  readonly openSessions: { readonly count: number; readonly sessions: readonly DashboardSession[] };
+  readonly review: {
+    readonly awaiting: number;
+    readonly overdue: number;
+    readonly flagged: number;
+    readonly oldest: DashboardWaiting | null;
+    readonly flaggedSessions: readonly DashboardWaiting[];
+  };
+  readonly highRisk: { readonly levels: readonly string[]; readonly lastHour: number; readonly last24h: number; readonly recent?: readonly DashboardHit[] };
+  readonly hits: { readonly hours: number; readonly bucketSeconds: number; readonly from: string; readonly byRule: readonly DashboardSeries[]; readonly byHost: readonly DashboardSeries[] };
+  /** null: this server sends no alerts (yet). */
+  readonly alerts: { readonly routes: readonly AlertRouteHealth[] } | null;
+  readonly tlog: {
+    readonly treeSize: number;
+    readonly checkpoint: { readonly size: number; readonly createdAt: string; readonly ageSeconds: number; readonly unsigned: number; readonly stale: boolean } | null;
+  };
+  readonly derive: { readonly cursor: number; readonly lagRecords: number; readonly updatedAt: string | null };
+  readonly stream: { readonly lastHitId: number };
+}

@@ -8,10 +8,12 @@ import { TopBar } from './components/top-bar.tsx';
 import { WitnessBanner } from './components/witness-banner.tsx';
 import { navigate, parseRoute, useLocation } from './router.ts';
 import { ChangePassword } from './scenes/change-password.tsx';
+import { Dashboard } from './scenes/dashboard.tsx';
 import { Login } from './scenes/login.tsx';
 import { ReviewQueue } from './scenes/review-queue.tsx';
 import { SessionReview } from './scenes/session-review.tsx';
 import { TotpEnrol } from './scenes/totp-enrol.tsx';
+import { Wall } from './scenes/wall.tsx';
 import { startWitness } from './stores/witness-store.ts';
 
 type Auth = { readonly status: 'loading' } | { readonly status: 'signed-out' } | { readonly status: 'signed-in'; readonly me: Me };
@@ -74,6 +76,15 @@ export const App = () => {
   else if (user.totpRequired && !user.totpEnabled) page = <TotpEnrol onEnabled={updateUser} />;
   else if (route.page === 'queue') page = <ReviewQueue />;
   else if (route.page === 'session') page = <SessionReview key={route.id} id={route.id} />;
+  else if (route.page === 'dashboard') page = <Dashboard />;
+  else if (route.page === 'wall')
+    // The wall display fills the screen: no top bar, but the witness banner still shows if the log is not what it was.
+    return (
+      <div className="app wall-app">
+        <WitnessBanner />
+        <Wall />
+      </div>
+    );
   else if (route.page === 'login') page = <div className="loading-page">Signed in…</div>;
   else
     page = (

@@ -1,4 +1,4 @@
-// Client-side routing on the History API: the page addresses are /login, / and /sessions/<id> (the server
+// Client-side routing on the History API: the page addresses are /login, /, /sessions/<id>, /dashboard and /wall (the server
 // answers each with index.html). No router library: one hook reads the location, navigate() changes it.
 import { useSyncExternalStore } from 'react';
 
@@ -6,11 +6,15 @@ export type Route =
   | { readonly page: 'login' }
   | { readonly page: 'queue' }
   | { readonly page: 'session'; readonly id: string }
+  | { readonly page: 'dashboard' }
+  | { readonly page: 'wall' }
   | { readonly page: 'not-found' };
 
 export const parseRoute = (pathname: string): Route => {
   if (pathname === '/' || pathname === '') return { page: 'queue' };
   if (pathname === '/login') return { page: 'login' };
+  if (pathname === '/dashboard') return { page: 'dashboard' };
+  if (pathname === '/wall') return { page: 'wall' };
   const m = /^\/sessions\/([^/]+)\/?$/.exec(pathname);
   if (m !== null) return { page: 'session', id: decodeURIComponent(m[1] as string) };
   return { page: 'not-found' };

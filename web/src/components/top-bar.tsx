@@ -13,6 +13,9 @@ export const TopBar = ({ user, onSignOut }: { user: User; onSignOut: () => void 
       <Link to="/" testId="nav-queue">
         Review queue
       </Link>
+      <Link to="/dashboard" testId="nav-dashboard">
+        Dashboard
+      </Link>
     </nav>
     <div className="top-bar-right">
       <LogStatus />
