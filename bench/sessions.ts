@@ -12,6 +12,9 @@ import { Sessionizer } from '../src/sessions/sessionizer.js';
 import { openDerivedStore, openWriter, prepareStore } from '../src/store/index.js';
 import type { NewRecord } from '../src/store/types.js';
 import { makeSessionLines } from './session-stories.js';
+import { loadRuleSet } from '../src/rules/load.js';
+import type { Event } from '../src/model/event.js';
+import type { Session } from '../src/model/session.js';
 
 const fmt = (n: number, d = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 
@@ -45,6 +48,31 @@ export const benchSessions = async (lineCount: number): Promise<void> => {
   run(); // warm-up
   const mem = run();
   console.log(`    in memory (envelope + body parsers + sessionizer): ${fmt((frames.length / mem.ms) * 1000)} records/s, ${fmt((mem.events / mem.ms) * 1000)} events/s; ${fmt(mem.events)} events in ${fmt(mem.sessions)} sessions`);
+
+  // The full built-in rule pack over those events, each with the session it joined (as the derive stage matches them).
+  const pairs: [Event, Session | null][] = [];
+  {
+    const parsers = new BodyParsers();
+    const z = new Sessionizer();
+    let n = 0;
+    for (let i = 0; i < frames.length; i++) {
+      const env = parseEnvelope(frames[i]!, ctx);
+      if (!env.ok) continue;
+      const d = parsers.parse({ seq: i, time: env.value.time ?? ctx.receivedAt, host: env.value.hostname ?? 'h', envelope: env.value });
+      if (d.outcome.kind !== 'events') continue;
+      for (const ev of d.outcome.events) pairs.push([ev, z.push(ev, ++n).sessions[0] ?? null]);
+    }
+  }
+  const rules = loadRuleSet({ builtin: true });
+  const matchAll = (): { ms: number; hits: number } => {
+    let hits = 0;
+    const t0 = performance.now();
+    for (const [ev, sess] of pairs) hits += rules.set.match(ev, sess).length;
+    return { ms: performance.now() - t0, hits };
+  };
+  matchAll(); // warm-up
+  const rm = matchAll();
+  console.log(`    rules (the full built-in pack, ${rules.set.size} rules): ${fmt((pairs.length / rm.ms) * 1000)} events/s, ${fmt(rm.hits)} hits on ${fmt(pairs.length)} events`);
 
   // The derive stage with SQLite: records stored first, then derived and written (events, sessions, cursor).
   const dir = mkdtempSync(join(tmpdir(), 'cs-bench-sessions-'));

@@ -6,6 +6,7 @@ import { CsError } from '../errors.js';
 import { FORMAT_HINTS } from '../pipeline/frame-batch.js';
 import { runImport } from './import.js';
 import { runRecords } from './records.js';
+import { runRepeats } from './repeats.js';
 import { runServe } from './serve.js';
 import { runVerify } from './verify.js';
 import { runExport } from './export.js';
@@ -59,6 +60,15 @@ program
   .option('--json', 'print a JSON array (raw bytes as UTF-8 text and as base64)')
   .action(async (o: { config?: string; data?: string; limit: number; kind?: 'parsed' | 'unparsed'; json?: boolean }) => runRecords(o));
 
+program
+  .command('repeats')
+  .description('Mark resends: records whose bytes repeat an earlier record from the same sender address over the same transport (what RELP or TCP senders resend after a broken connection or a server restart). Nothing is deleted; each is named with the record it repeats.')
+  .option('-c, --config <file>', 'YAML configuration file (for dataDir)')
+  .option('-d, --data <dir>', 'data directory (default ./data)')
+  .addOption(new Option('--transport <t>', 'only this transport').choices(['relp', 'tcp', 'tls', 'udp', 'file']))
+  .option('--json', 'print { records, repeats: [{ seq, of, transport, sender }] }')
+  .action(async (o: { config?: string; data?: string; transport?: string; json?: boolean }) => runRepeats(o));
+
 const limit = (max: number) => (v: string): number => {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1 || n > max) throw new CsError('CS_ERR_BAD_ARGUMENT', 2, `--limit: expected a whole number from 1 to ${max}, got ${v}`);
@@ -108,7 +118,8 @@ program
   .option('--host <host>', 'only records of this host')
   .option('-c, --config <file>', 'YAML configuration file (for dataDir)')
   .option('-d, --data <dir>', 'data directory (default ./data)')
-  .action(async (o: { config?: string; data?: string; before: string; host?: string }) => runPrune(o));
+  .addOption(new Option('--source <transport>', 'only records that arrived this way (file: imported)').choices(['udp', 'tcp', 'tls', 'relp', 'file']))
+  .action(async (o: { config?: string; data?: string; before: string; host?: string; source?: string }) => runPrune(o));
 
 program
   .command('export')

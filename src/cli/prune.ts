@@ -19,12 +19,12 @@ export const parseBefore = (text: string, now: number): number => {
   return t;
 };
 
-export const runPrune = async (o: { config?: string; data?: string; before: string; host?: string }): Promise<void> => {
+export const runPrune = async (o: { config?: string; data?: string; before: string; host?: string; source?: string }): Promise<void> => {
   const config = loadConfig(o.config, o.data !== undefined ? { dataDir: o.data } : {});
   if (!existsSync(storePath(config.dataDir))) throw CS_ERR.storeNotFound(storePath(config.dataDir));
   await prepareStore(config.dataDir);
   const before = parseBefore(o.before, systemClock.now());
-  const r = pruneRecords(config.dataDir, { before, ...(o.host !== undefined ? { host: o.host } : {}) }, systemClock);
+  const r = pruneRecords(config.dataDir, { before, ...(o.host !== undefined ? { host: o.host } : {}), ...(o.source !== undefined ? { source: o.source } : {}) }, systemClock);
   if (r.count === 0) process.stdout.write(`nothing to prune before ${new Date(before).toISOString()}\n`);
-  else process.stdout.write(`pruned the payload of ${r.count} records from before ${new Date(before).toISOString()}${o.host !== undefined ? ` from ${o.host}` : ''}; logged as entry ${r.entrySeq}\n`);
+  else process.stdout.write(`pruned the payload of ${r.count} records from before ${new Date(before).toISOString()}${o.host !== undefined ? ` from ${o.host}` : ''}${o.source !== undefined ? ` received over ${o.source}` : ''}; logged as entry ${r.entrySeq}\n`);
 };

@@ -122,6 +122,7 @@ export const configSchema = z
             z.strictObject({
               olderThanDays: z.number().int().min(1).describe('Erase the payload of records older than this many days.'),
               host: z.string().min(1).optional().describe('Only records of this host (envelope hostname); all hosts when absent.'),
+              source: z.enum(['udp', 'tcp', 'tls', 'relp', 'file']).optional().describe('Only records that arrived this way (a file import is `file`); every source when absent.'),
             }),
           )
           .default([])

@@ -15,6 +15,8 @@ export interface PrunePolicy {
   readonly before: number;
   /** Only records of this host (envelope hostname), when given. */
   readonly host?: string;
+  /** Only records that arrived over this transport (udp, tcp, tls, relp, file), when given. */
+  readonly source?: string;
 }
 
 export interface PruneEntry {
@@ -23,6 +25,7 @@ export interface PruneEntry {
   readonly at: number;
   readonly before: number;
   readonly host: string | null;
+  readonly source: string | null;
   /** Inclusive seq ranges erased. */
   readonly ranges: readonly (readonly [number, number])[];
   readonly count: number;
@@ -54,6 +57,14 @@ export const pruneRecords = (dataDir: string, policy: PrunePolicy, clock: Clock)
     const update = db.prepare('UPDATE record_bundles SET data = ? WHERE first_seq = ?');
     const markUnparsed = db.prepare("INSERT INTO unparsed_records (seq, reason) VALUES (?, 'pruned') ON CONFLICT (seq) DO UPDATE SET reason = 'pruned'");
     const dropEvents = db.prepare('DELETE FROM events WHERE seq = ? RETURNING session_id').pluck();
+    const transportOf = db.prepare('SELECT transport FROM connections WHERE id = ?').pluck();
+    const transports = new Map<number, string>();
+    const sourceOk = (connId: number): boolean => {
+      if (policy.source === undefined) return true;
+      let t = transports.get(connId);
+      if (t === undefined) transports.set(connId, (t = (transportOf.get(connId) as string | undefined) ?? '?'));
+      return t === policy.source;
+    };
     const seqs: number[] = [];
     const sessions = new Set<number>();
     const run = db.transaction(() => {
@@ -65,7 +76,7 @@ export const pruneRecords = (dataDir: string, policy: PrunePolicy, clock: Clock)
           // Age is when it happened (the envelope's time), else when it arrived: an imported file's lines are as old as they say.
           const old = (r.envelope?.time ?? r.receivedAt) < policy.before && r.unparsedReason !== 'pruned' && r.envelope?.format !== 'countersign';
           const hostOk = policy.host === undefined || r.envelope?.hostname === policy.host;
-          if (!old || !hostOk) return r;
+          if (!old || !hostOk || !sourceOk(r.connId)) return r;
           changed = true;
           seqs.push(seq);
           markUnparsed.run(seq);
@@ -91,7 +102,7 @@ export const pruneRecords = (dataDir: string, policy: PrunePolicy, clock: Clock)
         }
       }
       if (seqs.length === 0) return null;
-      const entry: PruneEntry = { type: 'retention.prune', v: 1, at: clock.now(), before: policy.before, host: policy.host ?? null, ranges: toRanges(seqs), count: seqs.length };
+      const entry: PruneEntry = { type: 'retention.prune', v: 1, at: clock.now(), before: policy.before, host: policy.host ?? null, source: policy.source ?? null, ranges: toRanges(seqs), count: seqs.length };
       const json = canonicalize(entry);
       if (!json.ok) throw new Error(json.error.message);
       const raw = Buffer.from(json.value, 'utf8');

@@ -169,7 +169,7 @@ export const startService = async (config: Config, log: Logger, clock: Clock, de
   const applyRetention = (): void => {
     for (const rule of config.retention.rules) {
       try {
-        const r = pruneRecords(config.dataDir, { before: clock.now() - rule.olderThanDays * 86_400_000, ...(rule.host !== undefined ? { host: rule.host } : {}) }, clock);
+        const r = pruneRecords(config.dataDir, { before: clock.now() - rule.olderThanDays * 86_400_000, ...(rule.host !== undefined ? { host: rule.host } : {}), ...(rule.source !== undefined ? { source: rule.source } : {}) }, clock);
         if (r.count > 0) log.info({ rule, pruned: r.count, entry: r.entrySeq }, 'retention: payloads erased, leaves kept, erasure logged');
       } catch (e) {
         log.error({ rule, err: String((e as Error)?.message ?? e) }, 'retention failed');

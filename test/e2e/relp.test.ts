@@ -158,6 +158,11 @@ describeWithTools(['rsyslogd', 'rsyslog:omrelp', 'openssl'], 'rsyslog omrelp →
       verifyEntries: report.entries,
     };
     console.log(`RELP SIGKILL test: ${JSON.stringify(figures)}`);
+    // The duplicates are marked: `countersign repeats` names each one and the record it repeats.
+    const rep = await execFileP(process.execPath, [CLI, 'repeats', '--json', '--transport', 'relp', '--data', dataDir], { timeout: 120_000, maxBuffer: 64 << 20 });
+    const marked = (JSON.parse(rep.stdout) as { repeats: { seq: number; of: number }[] }).repeats;
+    expect(marked.length).toBe(t.duplicates);
+    for (const m of marked) expect(m.of).toBeLessThan(m.seq);
     expect(gone.slice(0, 20), rs.diagnostics().slice(-4000)).toEqual([]);
     expect(t.distinct).toBe(N);
     expect(t.unnumbered).toBe(0);
