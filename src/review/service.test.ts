@@ -1,10 +1,7 @@
 // The review service over a real store: the real sshd/sudo/su capture imported, then reviewed.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runImport } from '../cli/import.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../clock.js';
 import { ActionLog } from '../pipeline/action-log.js';
 import { openSqlite } from '../store/sqlite/open.js';
@@ -13,8 +10,8 @@ import { SqliteTlogStore } from '../store/sqlite/tlog-store.js';
 import type { Reviewer } from './permissions.js';
 import { parsePolicy } from './policy.js';
 import { ReviewService } from './service.js';
+import { importRealCapture } from '../../test/helpers/real-capture.js';
 
-const FIXTURE = 'test/fixtures/real/linux-sessions/debian12-ssh-sudo-su-snoopy-tlog.rfc5424.log';
 const POLICY = 'rules:\n  - name: everything\n    require: 2\n';
 const roles = new Map([['alice', 'reviewer'], ['bob', 'reviewer'], ['carol', 'admin'], ['vic', 'viewer']]);
 const who = (name: string, extra: Partial<Reviewer> = {}): Reviewer => ({ name, role: roles.get(name) as Reviewer['role'], identities: [], mayAct: true, ...extra });
@@ -28,15 +25,7 @@ const clock = new FakeClock(Date.parse('2026-11-30T08:00:00Z'));
 let aliceSession: number;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'cs-review-'));
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    await runImport([FIXTURE], { data: dir, format: 'auto' });
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
+  dir = await importRealCapture('review');
   db = openSqlite(dir);
   store = new SqliteReviewStore(db);
   tlog = new SqliteTlogStore(db);

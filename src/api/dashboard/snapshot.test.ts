@@ -1,14 +1,11 @@
 // The dashboard snapshot over a real store: the real sshd/sudo/su capture imported, its sessions decided
 // under the built-in review policy, then counted at fixed instants. The numbers below are what that capture
 // holds (5 sessions, 1 still open; 9 rule hits, 1 of them high); the HTTP route is checked on the same store.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addTestUser, sessionFor, testAuth, type TestAuth } from '../../../test/helpers/auth.js';
 import { buildTestApi, type TestApp } from '../../../test/helpers/api.js';
-import { runImport } from '../../cli/import.js';
 import { FakeClock } from '../../clock.js';
 import { ActionLog } from '../../pipeline/action-log.js';
 import { loadReviewPolicy } from '../../review/deps.js';
@@ -19,8 +16,8 @@ import { SqliteReviewStore } from '../../store/sqlite/review-store.js';
 import { SqliteTlogStore } from '../../store/sqlite/tlog-store.js';
 import { dashboardSnapshotSchema, type DashboardSnapshot } from './schema.js';
 import { dashboardSnapshot, OTHER_SERIES, seriesOf } from './snapshot.js';
+import { importRealCapture } from '../../../test/helpers/real-capture.js';
 
-const FIXTURE = 'test/fixtures/real/linux-sessions/debian12-ssh-sudo-su-snoopy-tlog.rfc5424.log';
 /** The capture was made on 2026-11-29 around 20:43 UTC; "now" is the next morning. */
 const MORNING = Date.parse('2026-11-30T08:00:00Z');
 const H = 3_600_000;
@@ -34,15 +31,7 @@ const snap = (hours = 24): DashboardSnapshot => dashboardSnapshotSchema.parse(da
 const sessionOf = (user: string): number => Number(db.prepare('SELECT id FROM sessions WHERE user = ? ORDER BY id LIMIT 1').pluck().get(user));
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'cs-dashboard-'));
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    await runImport([FIXTURE], { data: dir, format: 'auto' });
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
+  dir = await importRealCapture('dashboard');
   db = openSqlite(dir);
   const tlog = new SqliteTlogStore(db);
   const policy = loadReviewPolicy(undefined);

@@ -4,20 +4,18 @@
 // that stops reading is disconnected instead of buffered without bound.
 import { request, type IncomingMessage } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type BetterSqlite3 from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addTestUser, sessionFor, testAuth, type TestAuth } from '../../../test/helpers/auth.js';
 import { buildTestApi, captureLog, type TestApp } from '../../../test/helpers/api.js';
-import { runImport } from '../../cli/import.js';
 import { openSqlite } from '../../store/sqlite/open.js';
 import { dashboardHitSchema, dashboardSnapshotSchema, type DashboardHit } from './schema.js';
 import type { DashboardStream } from './stream.js';
+import { importRealCapture } from '../../../test/helpers/real-capture.js';
 
-const FIXTURE = 'test/fixtures/real/linux-sessions/debian12-ssh-sudo-su-snoopy-tlog.rfc5424.log';
 
 interface Frame {
   readonly event: string;
@@ -127,15 +125,7 @@ describe('GET /api/v1/dashboard/stream', () => {
     });
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'cs-dashboard-sse-'));
-    const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    try {
-      await runImport([FIXTURE], { data: dir, format: 'auto' });
-    } finally {
-      out.mockRestore();
-      err.mockRestore();
-    }
+    dir = await importRealCapture('dashboard-sse');
     t = await testAuth(dir);
     await addTestUser(t, 'wall', 'viewer');
     cookie = sessionFor(t, 'wall').cookie;
