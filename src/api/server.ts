@@ -36,6 +36,8 @@ export interface ApiDeps {
   /** The log's note verifier key (C2SP vkey), served at /api/v1/log/key. */
   readonly verifierKey?: string;
   readonly version?: string;
+  /** Serve over HTTPS with this key and certificate (PEM). */
+  readonly https?: { readonly key: Buffer; readonly cert: Buffer };
 }
 
 const PUBLIC = { access: 'public' } as const;
@@ -44,7 +46,11 @@ const VIEWER = { access: 'viewer' } as const;
 export const buildApi = (deps: ApiDeps) => {
   // Per-request lines are info level; the API logs only warnings and errors, so an operator's log is
   // not a copy of the scrape traffic.
-  const app = Fastify({ loggerInstance: deps.log.child({ component: 'api' }, { level: 'warn' }) });
+  const loggerInstance = deps.log.child({ component: 'api' }, { level: 'warn' });
+  // Over HTTPS the server is an https.Server; the routes and hooks are the same either way.
+  const plain = () => Fastify({ loggerInstance });
+  const app: ReturnType<typeof plain> =
+    deps.https === undefined ? plain() : (Fastify({ loggerInstance, https: { key: deps.https.key, cert: deps.https.cert } }) as unknown as ReturnType<typeof plain>);
   installAuth(app, deps.auth, { logLevel: deps.log.level });
   app.setErrorHandler((err, req, reply) => {
     if (err instanceof CsError) return reply.status(err.status).send({ code: err.code, message: err.message });

@@ -15,11 +15,11 @@ export const runServe = async (o: { config?: string; data?: string }): Promise<v
   const config = loadConfig(o.config, o.data !== undefined ? { dataDir: o.data } : {});
   const log = pino({ level: config.log.level, base: { service: 'countersign' } });
   // Accounts live in the store: migrate it, then give them their own connection on this thread (WAL
-  // lets it write account entries beside the writer thread). The web server does not speak TLS itself.
+  // lets it write account entries beside the writer thread). Cookies are Secure when the web speaks TLS (web.tls).
   await prepareStore(config.dataDir);
   const authDb = openSqlite(config.dataDir);
   const actions = new ActionLog(authDb, systemClock);
-  const auth = authDepsOver(authDb, { config: config.auth, clock: systemClock, secureCookies: false, actions });
+  const auth = authDepsOver(authDb, { config: config.auth, clock: systemClock, secureCookies: config.web.tls, actions });
   const review = reviewDepsOver(authDb, { policy: loadReviewPolicy(config.review.policyFile), actions, accounts: auth.accounts, clock: systemClock });
   const firstPassword = await auth.accounts.ensureFirstAdmin();
   if (firstPassword !== null) {

@@ -18,7 +18,7 @@ describe('configuration', () => {
     expect(c.sources.udp).toMatchObject({ enabled: true, port: 5514 });
     expect(c.sources.tcp).toMatchObject({ enabled: true, port: 5514, maxFrameBytes: 65536 });
     expect(c.sources.tls).toMatchObject({ enabled: true, port: 6514, certFile: null, caFile: null, requireClientCert: false });
-    expect(c.web).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(c.web).toEqual({ host: '127.0.0.1', port: 8080, tls: false });
     expect(c.parsing.timezone).toBe('UTC');
   });
 

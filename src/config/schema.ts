@@ -80,6 +80,8 @@ export const configSchema = z
       .strictObject({
         host: host.default('127.0.0.1').describe('Address of the web UI and API (/healthz, /metrics).'),
         port: port.default(8080).describe('Port of the web UI and API; 0 picks a free one (it is logged).'),
+        tls: z.boolean().default(false)
+          .describe('Serve the web UI and API over HTTPS with the certificate of sources.tls (its certFile/keyFile, or the self-signed one made in the data directory). Sign-in cookies are then Secure and replies carry HSTS. Off by default: the default address is loopback only; put it on when anything but localhost reaches it, or terminate TLS in front of it.'),
       })
       .prefault({}),
     ingest: z

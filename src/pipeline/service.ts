@@ -102,7 +102,10 @@ export const startService = async (config: Config, log: Logger, clock: Clock, de
   if (witnesses.count === 0) log.warn('tlog: no witness configured: anyone holding the signing key could rewrite history unnoticed; save checkpoints off this host (README)');
   // Titles for the hits sessions list; the derive thread compiles the same files for matching and reports refused ones.
   const sessionReader = openSessionReader(config.dataDir, { rules: loadRuleSet(config.rules).set.catalogue() });
+  // HTTPS for the web with the TLS listener's certificate (made on first start when none is configured).
+  const webTls = config.web.tls ? await loadOrCreateTlsIdentity(config.dataDir, config.sources.tls.certFile, config.sources.tls.keyFile, clock.now()) : null;
   const api = buildApi({
+    ...(webTls !== null ? { https: { key: Buffer.from(webTls.key), cert: Buffer.from(webTls.cert) } } : {}),
     log,
     health,
     metricsText: () => metrics.registry.render(),
@@ -203,7 +206,7 @@ export const startService = async (config: Config, log: Logger, clock: Clock, de
   );
   ingest.onCommitted(() => derive.nudge());
   for (const s of sources) log.info({ source: s.id, host: s.address.host, port: s.address.port, protocol: s.address.protocol }, 'listening');
-  log.info({ source: 'web', host: web.host, port: web.port, url: `http://${web.host}:${web.port}/`, dataDir: config.dataDir }, 'listening');
+  log.info({ source: 'web', host: web.host, port: web.port, url: `${webTls !== null ? 'https' : 'http'}://${web.host}:${web.port}/`, dataDir: config.dataDir }, 'listening');
 
   let stopping: ReturnType<Service['stop']> | null = null;
   const total = (c: typeof metrics.received): number => c.get({ transport: 'udp' }) + c.get({ transport: 'tcp' }) + c.get({ transport: 'tls' }) + c.get({ transport: 'relp' });
