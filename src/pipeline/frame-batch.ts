@@ -2,9 +2,10 @@
 // batch of thousands of frames crosses threads as a few transferable buffers, not thousands of objects.
 import type { Transport } from '../model/record.js';
 import { hash } from 'node:crypto';
-import { leafHash } from '../tlog/hash.js';
 import { recordEntryFromParts, recordEntryParts, type RecordEntryParts } from '../tlog/record-entry.js';
 
+/** SHA-256(0x00 ‖ entry) input, reused: byte 0 is the RFC 6962 leaf prefix (as tlog/hash.ts leafHash). */
+let leafScratch = Buffer.alloc(1024);
 /** Per sender, the entry's fixed parts (ConnMeta objects live as long as their connection). */
 const entryParts = new WeakMap<ConnMeta, RecordEntryParts>();
 import type { FrameFlag } from '../sources/framing/types.js';
@@ -105,12 +106,16 @@ export class BatchBuilder {
     this.flags[i] = flag;
     // Hashed here, on the thread that reads the sockets, to share the per-record work between
     // the two cores: this one frames and hashes, the writer thread parses and commits.
-    const sha = hash('sha256', frame, 'hex');
-    this.sha256.set(Buffer.from(sha, 'hex'), i * 32);
+    const digest = hash('sha256', frame, 'buffer');
+    this.sha256.set(digest, i * 32);
     // The leaf too: the entry needs only what this thread knows (the seq is the leaf's index, not in it).
+    // Written straight into a scratch buffer after the leaf prefix: no per-record Buffer for the entry.
     let parts = entryParts.get(meta);
     if (parts === undefined) entryParts.set(meta, (parts = recordEntryParts(meta)));
-    this.leaf.set(leafHash(Buffer.from(recordEntryFromParts(parts, sha, receivedAt), 'utf8')), i * 32);
+    const entry = recordEntryFromParts(parts, digest.toString('hex'), receivedAt);
+    if (entry.length * 3 + 1 > leafScratch.length) leafScratch = Buffer.alloc(entry.length * 3 + 1);
+    const n = leafScratch.write(entry, 1, 'utf8');
+    this.leaf.set(hash('sha256', leafScratch.subarray(0, n + 1), 'buffer'), i * 32);
     this.used += len;
   }
 
