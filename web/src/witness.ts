@@ -4,6 +4,7 @@
 // texts and the storage. It must never throw on hostile input, and never trust a checkpoint it did not verify.
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { proofVerifier } from '../../src/tlog/proof-check.ts';
 
 export type Result<T, E> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };
 const ok = <T>(value: T): { readonly ok: true; readonly value: T } => ({ ok: true, value });
@@ -54,91 +55,9 @@ export const leafHash = (entry: Uint8Array): Uint8Array => sha256(concat(Uint8Ar
 /** SHA-256(0x01 ‖ left ‖ right). */
 export const nodeHash = (left: Uint8Array, right: Uint8Array): Uint8Array => sha256(concat(Uint8Array.of(0x01), left, right));
 
-export type ProofProblem = 'bad-size' | 'sizes-out-of-order' | 'empty-tree' | 'hash-length' | 'proof-length' | 'old-root-mismatch' | 'root-mismatch' | 'index-out-of-range';
-export interface ProofFailure {
-  readonly kind: ProofProblem;
-  readonly message: string;
-}
-const proofFail = (kind: ProofProblem, message: string) => fail<ProofFailure>({ kind, message });
-
-const isCount = (n: number): boolean => Number.isSafeInteger(n) && n >= 0;
-const odd = (n: number): boolean => n % 2 === 1;
-const half = (n: number): number => Math.floor(n / 2);
-const isPowerOfTwo = (n: number): boolean => {
-  if (n < 1) return false;
-  let m = n;
-  while (m % 2 === 0) m /= 2;
-  return m === 1;
-};
-
-function wrongLength(named: readonly (readonly [string, Uint8Array])[], proof: readonly Uint8Array[]): ProofFailure | undefined {
-  for (const [name, h] of named) if (h.length !== HASH_SIZE) return { kind: 'hash-length', message: `${name} is ${h.length} bytes, not ${HASH_SIZE}` };
-  const i = proof.findIndex((h) => h.length !== HASH_SIZE);
-  return i < 0 ? undefined : { kind: 'hash-length', message: `proof hash ${i} is ${proof[i]?.length} bytes, not ${HASH_SIZE}` };
-}
-
-/**
- * RFC 9162 §2.1.4.2: does the tree of size2 (root2) extend the tree of size1 (root1)? Size 0 is refused as in
- * transparency-dev's vectors (every tree extends the empty one: the caller should not ask); equal sizes need
- * an empty proof and equal roots.
- */
-export function verifyConsistency(size1: number, size2: number, proof: readonly Uint8Array[], root1: Uint8Array, root2: Uint8Array): Result<true, ProofFailure> {
-  if (!isCount(size1) || !isCount(size2)) return proofFail('bad-size', `sizes ${size1} and ${size2} must be non-negative safe integers`);
-  if (size1 > size2) return proofFail('sizes-out-of-order', `old size ${size1} is larger than new size ${size2}`);
-  if (size1 === 0) return proofFail('empty-tree', 'no consistency proof from the empty tree');
-  if (size1 === size2) {
-    if (proof.length !== 0) return proofFail('proof-length', 'trees of the same size need an empty proof');
-    return bytesEqual(root1, root2) ? ok(true) : proofFail('root-mismatch', `two different roots for size ${size1}`);
-  }
-  if (proof.length === 0) return proofFail('proof-length', `an empty proof cannot take size ${size1} to ${size2}`);
-  const bad = wrongLength([['old root', root1], ['new root', root2]], proof);
-  if (bad !== undefined) return fail(bad);
-
-  // When the old tree is a perfect subtree its root is the proof's unstated first hash.
-  let fn = size1 - 1;
-  let sn = size2 - 1;
-  const path = isPowerOfTwo(size1) ? [root1, ...proof] : [...proof];
-  while (odd(fn)) [fn, sn] = [half(fn), half(sn)];
-  let fr = path[0] as Uint8Array;
-  let sr = fr;
-  for (const c of path.slice(1)) {
-    if (sn === 0) return proofFail('proof-length', `the proof has more hashes than sizes ${size1} to ${size2} need`);
-    if (odd(fn) || fn === sn) {
-      fr = nodeHash(c, fr);
-      sr = nodeHash(c, sr);
-      while (!odd(fn) && fn !== 0) [fn, sn] = [half(fn), half(sn)];
-    } else {
-      sr = nodeHash(sr, c);
-    }
-    [fn, sn] = [half(fn), half(sn)];
-  }
-  if (sn !== 0) return proofFail('proof-length', `the proof has fewer hashes than sizes ${size1} to ${size2} need`);
-  if (!bytesEqual(fr, root1)) return proofFail('old-root-mismatch', `the proof does not lead to the root of size ${size1}`);
-  return bytesEqual(sr, root2) ? ok(true) : proofFail('root-mismatch', `the proof does not lead to the root of size ${size2}`);
-}
-
-/** RFC 9162 §2.1.3.2: is `leaf` entry `index` of the tree of `size` entries whose root is `root`? */
-export function verifyInclusion(leaf: Uint8Array, index: number, size: number, proof: readonly Uint8Array[], root: Uint8Array): Result<true, ProofFailure> {
-  if (!isCount(index) || !isCount(size)) return proofFail('bad-size', `index ${index} and size ${size} must be non-negative safe integers`);
-  if (index >= size) return proofFail('index-out-of-range', `entry ${index} is not in a tree of size ${size}`);
-  const bad = wrongLength([['leaf hash', leaf], ['root', root]], proof);
-  if (bad !== undefined) return fail(bad);
-  let fn = index;
-  let sn = size - 1;
-  let r = leaf;
-  for (const p of proof) {
-    if (sn === 0) return proofFail('proof-length', `the proof has more hashes than a tree of size ${size} needs`);
-    if (odd(fn) || fn === sn) {
-      r = nodeHash(p, r);
-      while (!odd(fn) && fn !== 0) [fn, sn] = [half(fn), half(sn)];
-    } else {
-      r = nodeHash(r, p);
-    }
-    [fn, sn] = [half(fn), half(sn)];
-  }
-  if (sn !== 0) return proofFail('proof-length', `the proof has fewer hashes than entry ${index} of a tree of size ${size} needs`);
-  return bytesEqual(r, root) ? ok(true) : proofFail('root-mismatch', 'the inclusion proof leads to another root');
-}
+// Inclusion and consistency verification: the server's own code (src/tlog/proof-check.ts, pure), over
+// a browser SHA-256.
+export const { verifyConsistency, verifyInclusion } = proofVerifier(nodeHash);
 
 // ---- C2SP signed notes, verifier keys, checkpoints -------------------------------------------------
 
