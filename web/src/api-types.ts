@@ -1,10 +1,10 @@
 // The JSON shapes of docs/review-api.md, as the UI reads them. Every string in here that came from a device,
 // a host or a person is hostile: render it through <Hostile/>, never as HTML, never in href/src/style.
-import type { EventKind } from '../../src/model/event.ts';
+import type { SessionEventJson, SessionJson } from '../../src/api/sessions/schema.ts';
 
 export const REVIEW_STATES = ['needs_review', 'flagged', 'approved', 'not_required'] as const;
 export type ReviewState = (typeof REVIEW_STATES)[number];
-export const RISK_LEVELS = ['none', 'low', 'medium', 'high', 'critical'] as const;
+export const RISK_LEVELS = ['none', 'informational', 'low', 'medium', 'high', 'critical'] as const;
 export type RiskLevel = (typeof RISK_LEVELS)[number];
 export const ROLES = ['viewer', 'reviewer', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -23,73 +23,13 @@ export interface Me {
   readonly csrf: string;
 }
 
-export interface LoginAuth {
-  readonly method: string;
-  readonly keyType?: string;
-  readonly fingerprint?: string;
-  readonly certId?: string;
-  readonly certSerial?: string;
-  readonly caFingerprint?: string;
-}
-
-export interface RuleHit {
-  readonly rule: string;
-  readonly seq: number;
-  readonly level: RiskLevel;
-  readonly title: string;
-}
-
-export interface Risk {
-  readonly score: number;
-  readonly level: RiskLevel;
-  readonly hits: readonly RuleHit[];
-}
-
-export interface Session {
-  readonly id: number;
-  readonly host: string;
-  readonly user: string | null;
-  readonly origin: string | null;
-  readonly originPort: number | null;
-  readonly auth: LoginAuth | null;
-  readonly tty: string | null;
-  readonly startedAt: string;
-  readonly endedAt: string | null;
-  readonly lastActivity: string;
-  readonly status: 'open' | 'closed';
-  readonly closeReason: 'logout' | 'idle' | 'reboot' | null;
-  readonly eventCount: number;
-  readonly commandCount: number;
-  readonly privilegeCount: number;
-  readonly weakCount: number;
-  readonly deviceType: string;
-  /** Present once rules ran on the session. */
-  readonly risk?: Risk;
-}
-
-export interface SessionEvent {
-  readonly id: number;
-  readonly seq: number;
-  readonly time: string;
-  readonly kind: EventKind;
-  readonly action: string | null;
-  readonly user: string | null;
-  readonly targetUser: string | null;
-  readonly effectiveUser: string | null;
-  readonly command: string | null;
-  readonly cwd: string | null;
-  readonly tty: string | null;
-  readonly remote: string | null;
-  readonly reason: string | null;
-  readonly parser: string;
-  readonly link: 'strong' | 'weak' | null;
-  readonly why: string | null;
-  readonly raw: string;
-  /** One-line help for the command, from the learning table. */
-  readonly explain?: string | null;
-  /** Ids of the rules that hit this event. */
-  readonly hits?: readonly string[];
-}
+// Sessions and events: the server's own schema types (src/api/sessions/schema.ts), so the UI cannot drift
+// from what the API sends. Type-only: nothing of zod reaches the bundle.
+export type LoginAuth = NonNullable<SessionJson['auth']>;
+export type Risk = SessionJson['risk'];
+export type RuleHit = Risk['hits'][number];
+export type Session = SessionJson;
+export type SessionEvent = SessionEventJson;
 
 export interface SessionDetail {
   readonly session: Session;
