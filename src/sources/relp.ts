@@ -2,9 +2,7 @@
 // acknowledges a message only after the transaction storing it (records and tlog leaves) committed.
 // Listens, accepts, wires each connection to the ingest queue's commit notifications, and on stop
 // answers everything committed, says `serverclose` and closes. Never acknowledges before the commit.
-import { readFileSync } from 'node:fs';
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
-import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import type { Config } from '../config/schema.js';
 import { newConnKey } from '../ids.js';
 import { Counter } from '../pipeline/metrics.js';
@@ -13,7 +11,7 @@ import { RelpConnection } from './relp-connection.js';
 import { RelpResendWatch } from './relp-resend.js';
 import { peerOf } from './stream-connections.js';
 import { listen } from './syslog-tcp.js';
-import { subjectText } from './syslog-tls.js';
+import { createTlsListener } from './tls-server.js';
 import type { ServerTlsIdentity } from './tls-identity.js';
 import type { Running, SourceContext } from './types.js';
 
@@ -87,47 +85,8 @@ export const startRelp = async (ctx: SourceContext, opts: Config['sources']['rel
 const plainServer = (accept: (s: Socket, m: ConnMeta) => void): Server =>
   createTcpServer({ noDelay: true }, (socket) => accept(socket, { key: newConnKey(), transport: 'relp', peer: peerOf(socket), peerIdentity: null }));
 
-/** As sources.tls does it (syslog-tls.ts): a verified client certificate's subject is the sender's identity. */
-const tlsServer = (ctx: SourceContext, tls: RelpTlsSettings, accept: (s: Socket, m: ConnMeta) => void): Server => {
-  const ca = tls.caFile !== null ? readFileSync(tls.caFile, 'utf8') : undefined;
-  const server = createTlsServer({
-    cert: tls.identity.cert,
-    key: tls.identity.key,
-    ca,
-    requestCert: ca !== undefined,
-    rejectUnauthorized: false, // checked below so that a refusal says why
-    minVersion: 'TLSv1.2',
-    handshakeTimeout: 10_000,
-  });
-  const rawPeers = new WeakMap<object, string>();
-  server.on('connection', (raw: Socket) => rawPeers.set(raw, peerOf(raw)));
-  server.on('tlsClientError', (err, socket) => {
-    const parent = (socket as unknown as { _parent?: object })._parent;
-    const peer = (parent !== undefined ? rawPeers.get(parent) : undefined) ?? peerOf(socket);
-    ctx.metrics.connections.inc({ transport: 'relp', outcome: 'tls-handshake-failed' });
-    ctx.ingest.countRejected('relp', 'tls-handshake-failed');
-    ctx.log.warn({ transport: 'relp', peer, reason: err.message, code: (err as NodeJS.ErrnoException).code }, 'TLS client rejected');
-  });
-  server.on('secureConnection', (socket: TLSSocket) => {
-    const peer = peerOf(socket);
-    let peerIdentity: string | null = null;
-    if (ca !== undefined) {
-      const pc = socket.getPeerCertificate();
-      const presented = pc !== undefined && Object.keys(pc).length > 0;
-      if (socket.authorized) peerIdentity = subjectText(pc.subject as unknown as Record<string, string>);
-      else {
-        const reason = presented ? `client certificate not accepted: ${String(socket.authorizationError)}` : 'no client certificate presented';
-        if (tls.requireClientCert) {
-          ctx.metrics.connections.inc({ transport: 'relp', outcome: 'tls-handshake-failed' });
-          ctx.ingest.countRejected('relp', 'tls-client-cert-refused');
-          ctx.log.warn({ transport: 'relp', peer, reason }, 'TLS client rejected');
-          socket.destroy();
-          return;
-        }
-        ctx.log.warn({ transport: 'relp', peer, reason }, 'TLS client not authenticated: its records are kept as unauthenticated');
-      }
-    }
-    accept(socket, { key: newConnKey(), transport: 'relp', peer, peerIdentity });
-  });
-  return server;
-};
+/** As sources.tls does it (tls-server.ts): a verified client certificate's subject is the sender's identity. */
+const tlsServer = (ctx: SourceContext, tls: RelpTlsSettings, accept: (s: Socket, m: ConnMeta) => void): Server =>
+  createTlsListener(ctx, { transport: 'relp', identity: tls.identity, caFile: tls.caFile, requireClientCert: tls.requireClientCert }, (socket, peer, peerIdentity) =>
+    accept(socket, { key: newConnKey(), transport: 'relp', peer, peerIdentity }),
+  );
