@@ -31,7 +31,7 @@ const program = new Command()
 
 program
   .command('serve')
-  .description('Run the service: syslog receivers (UDP/TCP 5514, TLS 6514), the store, and the web UI/API (127.0.0.1:8080).')
+  .description('Run the service: syslog receivers (UDP/TCP 5514, TLS 6514, RELP 2514), the store, and the web UI/API (127.0.0.1:8080).')
   .option('-c, --config <file>', 'YAML configuration file (every option and its default: docs/configuration.md)')
   .option('-d, --data <dir>', 'data directory (overrides dataDir; default ./data)')
   .action(async (o: { config?: string; data?: string }) => runServe(o));

@@ -30,7 +30,9 @@ const ruleSchema = z.strictObject({
     })
     .default({}),
   /** A count of approvals from any reviewer, or approvals from several groups at once. */
-  require: z.union([z.number().int().min(0).max(20), z.array(requirementSchema).min(1)]),
+  require: z.union([z.number().int().min(0).max(20), z.array(requirementSchema).min(1)], {
+    error: 'a number of approvals (0–20), or a list of { group, count }',
+  }),
   /** The share of matching sessions that is reviewed (the rest: not required); 1 = all. */
   sample: z.number().min(0).max(1).default(1),
   dueHours: z.number().positive().optional(),
@@ -107,7 +109,8 @@ export const parsePolicy = (text: string, file: string): Result<Policy, PolicyEr
   }
   const parsed = policySchema.safeParse(doc.toJS() ?? {});
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+    // An unknown key (a typo) explains more than the required key it hides.
+    const issue = parsed.error.issues.find((i) => i.code === 'unrecognized_keys') ?? parsed.error.issues[0]!;
     const unknownKey = issue.code === 'unrecognized_keys';
     const path = unknownKey ? [...issue.path, issue.keys[0]!] : issue.path;
     return err({ file, line: lineAt(doc, lc, path, unknownKey), reason: `${path.join('.') || '(top level)'}: ${issue.message}` });

@@ -78,7 +78,10 @@ rules:
     if (!bad.ok) expect(bad.error).toMatchObject({ file: 'bad.yaml', line: 3, reason: expect.stringContaining("unknown group 'nobody'") });
     const typo = parsePolicy('rules:\n  - name: x\n    requier: 1\n', 'typo.yaml');
     expect(typo.ok).toBe(false);
-    if (!typo.ok) expect(typo.error.line).toBeGreaterThanOrEqual(2);
+    if (!typo.ok) expect(typo.error).toMatchObject({ line: 3, reason: expect.stringContaining('requier') });
+    const kind = parsePolicy('rules:\n  - name: x\n    require: many\n', 'kind.yaml');
+    if (!kind.ok) expect(kind.error).toMatchObject({ line: 3, reason: expect.stringContaining('a number of approvals') });
+    expect(kind.ok).toBe(false);
     const re = parsePolicy('allowlists:\n  - name: a\n    commands: ["(unclosed"]\n', 're.yaml');
     expect(re.ok).toBe(false);
     if (!re.ok) expect(re.error.line).toBe(3);
