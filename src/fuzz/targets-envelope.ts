@@ -54,14 +54,16 @@ export const batchTarget: FuzzTarget = {
     const flag = FLAGS[(input[0] ?? 0) % FLAGS.length]!;
     builder.add(conn, input, flag, RECEIVED_AT);
     const batch = builder.seal(1);
-    const { records, stats } = processBatch(batch, 'UTC');
-    check(records.length === 1, `${records.length} records for one frame`);
-    const r = records[0]!;
-    check(Buffer.from(r.raw).equals(Buffer.from(input)), 'stored bytes differ from the frame');
-    check(Buffer.from(r.rawSha256).toString('hex') === hash('sha256', input, 'hex'), 'SHA-256 of the record is not that of the frame');
-    check((r.envelope === null) !== (r.unparsedReason === null), 'a record must be parsed or unparsed with a reason, not both or neither');
-    if (flag === FRAME_TOO_LONG) check(r.unparsedReason === 'frame-too-long', 'a cut frame was parsed');
-    if (flag === FRAME_INCOMPLETE) check(r.unparsedReason === 'incomplete-frame', 'an incomplete frame was parsed');
+    const { block, stats } = processBatch(batch, 'UTC');
+    check(block.count === 1 && block.envelopes.length === 1 && block.unparsed.length === 1, `${block.count} records for one frame`);
+    const raw = block.bytes.subarray(block.offsets[0]!, block.offsets[0]! + block.lengths[0]!);
+    check(Buffer.from(raw).equals(Buffer.from(input)), 'stored bytes differ from the frame');
+    check(Buffer.from(block.sha256.subarray(0, 32)).toString('hex') === hash('sha256', input, 'hex'), 'SHA-256 of the record is not that of the frame');
+    const envelope = block.envelopes[0]!;
+    const reason = block.unparsed[0]!;
+    check((envelope === null) !== (reason === null), 'a record must be parsed or unparsed with a reason, not both or neither');
+    if (flag === FRAME_TOO_LONG) check(reason === 'frame-too-long', 'a cut frame was parsed');
+    if (flag === FRAME_INCOMPLETE) check(reason === 'incomplete-frame', 'an incomplete frame was parsed');
     const counted = Object.values(stats.counts).reduce((a, b) => a + b, 0);
     check(counted === 1, `batch stats count ${counted} records, not 1`);
   },

@@ -32,8 +32,8 @@ export class InlineCommitter implements Committer {
   }
   async commit(batch: SealedBatch, counters: readonly CounterDelta[]): Promise<CommitResult> {
     const t0 = performance.now();
-    const { records, stats } = processBatch(batch, this.opts.timezone);
-    const r = this.writer.appendSync(records, counters);
+    const { block, stats } = processBatch(batch, this.opts.timezone);
+    const r = this.writer.appendBlockSync(block, counters);
     return { ...r, stats, seconds: (performance.now() - t0) / 1000 };
   }
   async close(): Promise<void> {

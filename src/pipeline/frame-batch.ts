@@ -1,14 +1,9 @@
 // Frames packed for the trip to the writer thread: one byte buffer plus typed-array columns, so a
 // batch of thousands of frames crosses threads as a few transferable buffers, not thousands of objects.
 import type { Transport } from '../model/record.js';
-import { hash } from 'node:crypto';
-import { recordEntryFromParts, recordEntryParts, type RecordEntryParts } from '../tlog/record-entry.js';
-
-/** SHA-256(0x00 ‖ entry) input, reused: byte 0 is the RFC 6962 leaf prefix (as tlog/hash.ts leafHash). */
-let leafScratch = Buffer.alloc(1024);
-/** Per sender, the entry's fixed parts (ConnMeta objects live as long as their connection). */
-const entryParts = new WeakMap<ConnMeta, RecordEntryParts>();
+import { sha256Batch } from '../native/sha256-batch.js';
 import type { FrameFlag } from '../sources/framing/types.js';
+import { recordEntryParts } from '../tlog/record-entry.js';
 
 /** What `import --format` accepts: restricts which envelope parsers may claim a frame. */
 export const FORMAT_HINTS = ['auto', 'syslog', 'auditd', 'journald'] as const;
@@ -104,24 +99,18 @@ export class BatchBuilder {
     this.receivedAt[i] = receivedAt;
     this.conn[i] = ci;
     this.flags[i] = flag;
-    // Hashed here, on the thread that reads the sockets, to share the per-record work between
-    // the two cores: this one frames and hashes, the writer thread parses and commits.
-    const digest = hash('sha256', frame, 'buffer');
-    this.sha256.set(digest, i * 32);
-    // The leaf too: the entry needs only what this thread knows (the seq is the leaf's index, not in it).
-    // Written straight into a scratch buffer after the leaf prefix: no per-record Buffer for the entry.
-    let parts = entryParts.get(meta);
-    if (parts === undefined) entryParts.set(meta, (parts = recordEntryParts(meta)));
-    const entry = recordEntryFromParts(parts, digest.toString('hex'), receivedAt);
-    if (entry.length * 3 + 1 > leafScratch.length) leafScratch = Buffer.alloc(entry.length * 3 + 1);
-    const n = leafScratch.write(entry, 1, 'utf8');
-    this.leaf.set(hash('sha256', leafScratch.subarray(0, n + 1), 'buffer'), i * 32);
     this.used += len;
   }
 
   /** Hands the batch over and starts a fresh one; the returned arrays are owned by the batch. */
   seal(id: number): SealedBatch {
     const n = this.n;
+    // Hashed here, on the thread that reads the sockets, to share the per-record work between the two
+    // cores (this one frames and hashes, the writer thread parses and commits); a batch at a time, in
+    // two calls: the frames, then their tlog entries (which hold the frames' digests).
+    sha256Batch.each(this.bytes, this.offsets, this.lengths, n, this.sha256);
+    entries.build(n, this.conns, this.conn, this.sha256, this.receivedAt);
+    sha256Batch.each(entries.bytes, entries.offsets, entries.lengths, n, this.leaf);
     const batch: SealedBatch = {
       id,
       count: n,
@@ -143,3 +132,86 @@ export class BatchBuilder {
     return batch;
   }
 }
+
+/** Per sender, its entry's fixed bytes: 0x00 (the RFC 6962 leaf prefix) + the head, and the tail. */
+interface EntryBytes {
+  readonly head: Buffer;
+  readonly tail: Buffer;
+}
+const entryBytes = new WeakMap<ConnMeta, EntryBytes>();
+const bytesOf = (meta: ConnMeta): EntryBytes => {
+  let b = entryBytes.get(meta);
+  if (b === undefined) {
+    const p = recordEntryParts(meta);
+    entryBytes.set(meta, (b = { head: Buffer.from(`\0${p.head}`, 'utf8'), tail: Buffer.from(p.tail, 'utf8') }));
+  }
+  return b;
+};
+
+const HEX = new Uint8Array(512);
+for (let i = 0; i < 256; i++) {
+  HEX[2 * i] = '0123456789abcdef'.charCodeAt(i >> 4);
+  HEX[2 * i + 1] = '0123456789abcdef'.charCodeAt(i & 15);
+}
+const RECEIVED_AT = Buffer.from('","receivedAt":', 'latin1');
+
+/**
+ * The leaf inputs of a batch, 0x00 ‖ the record's entry (tlog/record-entry.ts, byte for byte), written
+ * into one reused buffer: no string per record. record-entry's own builder is the reference.
+ */
+class EntryWriter {
+  bytes = Buffer.allocUnsafe(1 << 20);
+  offsets = new Uint32Array(0);
+  lengths = new Uint32Array(0);
+
+  build(n: number, conns: readonly ConnMeta[], conn: Uint32Array, sha: Uint8Array, receivedAt: Float64Array): void {
+    if (this.offsets.length < n) {
+      this.offsets = new Uint32Array(n);
+      this.lengths = new Uint32Array(n);
+    }
+    const metas = conns.map(bytesOf);
+    let at = 0;
+    for (let i = 0; i < n; i++) {
+      const m = metas[conn[i]!]!;
+      // head + 64 hex + ","receivedAt": + at most 24 characters of a number + tail
+      const room = m.head.length + 64 + RECEIVED_AT.length + 24 + m.tail.length;
+      if (at + room > this.bytes.length) {
+        const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, at + room));
+        this.bytes.copy(grown, 0, 0, at);
+        this.bytes = grown;
+      }
+      const out = this.bytes;
+      const start = at;
+      m.head.copy(out, at);
+      at += m.head.length;
+      for (let k = i * 32, end = k + 32; k < end; k++) {
+        const v = sha[k]! * 2;
+        out[at++] = HEX[v]!;
+        out[at++] = HEX[v + 1]!;
+      }
+      RECEIVED_AT.copy(out, at);
+      at += RECEIVED_AT.length;
+      at = writeJsonNumber(out, at, receivedAt[i]!);
+      m.tail.copy(out, at);
+      at += m.tail.length;
+      this.offsets[i] = start;
+      this.lengths[i] = at - start;
+    }
+  }
+}
+const entries = new EntryWriter();
+
+/** JSON.stringify(x) written as ASCII at `at`; returns the new end. Whole milliseconds take the short path. */
+const writeJsonNumber = (out: Buffer, at: number, x: number): number => {
+  if (Number.isSafeInteger(x) && x >= 0) {
+    if (x === 0) {
+      out[at] = 0x30;
+      return at + 1;
+    }
+    let digits = 0;
+    for (let v = x; v > 0; v = Math.floor(v / 10)) digits++;
+    for (let k = at + digits - 1, v = x; v > 0; k--, v = Math.floor(v / 10)) out[k] = 0x30 + (v % 10);
+    return at + digits;
+  }
+  return at + out.write(JSON.stringify(x), at, 'latin1');
+};

@@ -1,5 +1,6 @@
 // Wiring of `countersign serve`: store, writer thread, ingest queue, sources and the HTTP API,
 // started in order and stopped in reverse so that everything received is committed before exit.
+import { sha256Batch } from '../native/sha256-batch.js';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
@@ -99,6 +100,7 @@ export const startService = async (config: Config, log: Logger, clock: Clock, de
   const tlogStore = openTlogStore(config.dataDir);
   const checkpointer = new Checkpointer(tlogStore, logKey, clock);
   const witnesses = new WitnessPusher(tlogStore, config.tlog.witnesses, log.child({ component: 'witness' }), clock);
+  if (sha256Batch.backend !== 'native') log.warn({ sha256: sha256Batch.backend, reason: sha256Batch.reason }, 'hashing through node:crypto, not the native batch helper: ingest is correct but slower');
   if (witnesses.count === 0) log.warn('tlog: no witness configured: anyone holding the signing key could rewrite history unnoticed; save checkpoints off this host (README)');
   // Titles for the hits sessions list; the derive thread compiles the same files for matching and reports refused ones.
   const sessionReader = openSessionReader(config.dataDir, { rules: loadRuleSet(config.rules).set.catalogue() });

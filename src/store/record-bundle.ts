@@ -50,6 +50,53 @@ const moreOf = (e: Envelope): string | null => {
   });
 };
 
+/**
+ * Records as columns, the way the ingest batch carries them: raw frames back to back in one buffer,
+ * one typed array per fixed field. Encoding from columns needs no object per record.
+ */
+export interface BundleColumns {
+  /** Record i's raw bytes are bytes[offsets[i], offsets[i] + lengths[i]). */
+  readonly bytes: Uint8Array;
+  readonly offsets: Uint32Array;
+  readonly lengths: Uint32Array;
+  readonly receivedAt: Float64Array;
+  /** The store's connection id of each record. */
+  readonly connIds: Uint32Array;
+  /** SHA-256 of each record's raw bytes, 32 bytes each. */
+  readonly sha256: Uint8Array;
+  readonly envelopes: readonly (Envelope | null)[];
+  readonly unparsed: readonly (UnparsedReason | null)[];
+}
+
+/** Records packed as columns (for callers holding record objects: retention, tests). */
+export const columnsOf = (records: readonly BundleRecord[]): BundleColumns => {
+  const n = records.length;
+  const offsets = new Uint32Array(n);
+  const lengths = new Uint32Array(n);
+  const bytes = new Uint8Array(records.reduce((k, r) => k + r.raw.length, 0));
+  const sha256 = new Uint8Array(n * 32);
+  let at = 0;
+  records.forEach((r, i) => {
+    bytes.set(r.raw, at);
+    offsets[i] = at;
+    lengths[i] = r.raw.length;
+    at += r.raw.length;
+    sha256.set(r.rawSha256, i * 32);
+  });
+  return {
+    bytes,
+    offsets,
+    lengths,
+    receivedAt: Float64Array.from(records, (r) => r.receivedAt),
+    connIds: Uint32Array.from(records, (r) => r.connId),
+    sha256,
+    envelopes: records.map((r) => r.envelope),
+    unparsed: records.map((r) => r.unparsedReason),
+  };
+};
+
+const asBuffer = (b: Uint8Array): Buffer => (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+
 /** Packs records into one bundle. The encoder's buffer is reused between calls; the result is a view into it. */
 export class BundleEncoder {
   private buf = Buffer.allocUnsafe(1 << 20);
@@ -77,30 +124,39 @@ export class BundleEncoder {
   }
 
   encode(records: readonly BundleRecord[], from: number, to: number): Buffer {
+    return this.encodeColumns(columnsOf(records.slice(from, to)), 0, to - from);
+  }
+
+  /** Records from … to - 1 of the columns as one bundle. */
+  encodeColumns(c: BundleColumns, from: number, to: number): Buffer {
+    const bytes = asBuffer(c.bytes);
+    const sha = asBuffer(c.sha256);
     this.at = 0;
     this.room(8);
     this.buf.writeUInt32LE(MAGIC, 0);
     this.buf.writeUInt32LE(to - from, 4);
     this.at = 8;
     for (let i = from; i < to; i++) {
-      const r = records[i]!;
-      const e = r.envelope;
-      this.room(FIXED + 4 + r.raw.length);
+      const e = c.envelopes[i]!;
+      const reason = c.unparsed[i]!;
+      const off = c.offsets[i]!;
+      const len = c.lengths[i]!;
+      this.room(FIXED + 4 + len);
       const b = this.buf;
       let p = this.at;
-      b.writeDoubleLE(r.receivedAt, p);
+      b.writeDoubleLE(c.receivedAt[i]!, p);
       b.writeDoubleLE(e?.time ?? NaN, p + 8);
-      b.writeUInt32LE(r.connId, p + 16);
+      b.writeUInt32LE(c.connIds[i]!, p + 16);
       b[p + 20] = e === null ? 0 : ENVELOPE_FORMATS.indexOf(e.format) + 1;
-      b[p + 21] = r.unparsedReason === null ? 0 : UNPARSED_REASONS.indexOf(r.unparsedReason) + 1;
+      b[p + 21] = reason === null ? 0 : UNPARSED_REASONS.indexOf(reason) + 1;
       b[p + 22] = e?.timeQuality === undefined ? 0 : TIME_QUALITIES.indexOf(e.timeQuality) + 1;
       b[p + 23] = 0;
       b.writeInt16LE(e !== null && e.facility !== undefined && e.severity !== undefined ? e.facility * 8 + e.severity : -1, p + 24);
-      b.set(r.rawSha256, p + 26);
+      sha.copy(b, p + 26, i * 32, i * 32 + 32);
       p += FIXED;
-      b.writeUInt32LE(r.raw.length, p);
-      b.set(r.raw, p + 4);
-      this.at = p + 4 + r.raw.length;
+      b.writeUInt32LE(len, p);
+      bytes.copy(b, p + 4, off, off + len);
+      this.at = p + 4 + len;
       if (e !== null) {
         this.str(e.hostname);
         this.str(e.app);

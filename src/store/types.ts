@@ -25,6 +25,27 @@ export interface NewRecord {
   readonly unparsedReason: UnparsedReason | null;
 }
 
+/**
+ * Records as columns: how the ingest batch reaches the writer (pipeline/batch-processor.ts), with no
+ * object per record. Record i's raw bytes are bytes[offsets[i], offsets[i] + lengths[i]).
+ */
+export interface RecordBlock {
+  readonly count: number;
+  readonly bytes: Uint8Array;
+  readonly offsets: Uint32Array;
+  readonly lengths: Uint32Array;
+  readonly receivedAt: Float64Array;
+  /** Per record, its sender as an index into conns. */
+  readonly conn: Uint32Array;
+  readonly conns: readonly ConnRef[];
+  /** SHA-256 of each record's raw bytes, 32 bytes each. */
+  readonly sha256: Uint8Array;
+  /** Each record's tlog leaf hash, 32 bytes each (tlog/record-entry.ts); computed by the writer when absent. */
+  readonly leaf?: Uint8Array;
+  readonly envelopes: readonly (Envelope | null)[];
+  readonly unparsed: readonly (UnparsedReason | null)[];
+}
+
 export interface CounterDelta {
   readonly transport: string;
   readonly reason: string;

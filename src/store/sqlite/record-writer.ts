@@ -3,11 +3,13 @@
 // Statements are written once with Kysely and run prepared.
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import { BUNDLE_MAX, BundleEncoder, type BundleRecord } from '../record-bundle.js';
-import type { AppendResult, ConnRef, CounterDelta, NewRecord, RecordWriter } from '../types.js';
+import { BUNDLE_MAX, BundleEncoder, type BundleColumns } from '../record-bundle.js';
+import { blockOf } from '../record-block.js';
+import type { AppendResult, ConnRef, CounterDelta, NewRecord, RecordBlock, RecordWriter } from '../types.js';
 import type { Database } from '../schema.js';
 import { recordLeafHash } from '../../tlog/record-entry.js';
 import { decodeBundle } from '../record-bundle.js';
+import { HASH_SIZE } from '../../tlog/hash.js';
 import { SqliteTlogAppender } from './tlog-appender.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
@@ -15,6 +17,13 @@ const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byt
 /** A record's leaf, from the fields its entry commits to (the same computation `verify` repeats). */
 export const leafOf = (receivedAt: number, c: { transport: string; peer: string; peerIdentity: string | null }, rawSha256: Uint8Array): Uint8Array =>
   recordLeafHash({ receivedAt, transport: c.transport, peer: c.peer, peerIdentity: c.peerIdentity, rawSha256: hex(rawSha256) });
+
+/** The leaves of a block that came without them (computed from what each entry commits to). */
+const leavesOf = (b: RecordBlock): Uint8Array => {
+  const out = new Uint8Array(b.count * HASH_SIZE);
+  for (let i = 0; i < b.count; i++) out.set(leafOf(b.receivedAt[i]!, b.conns[b.conn[i]!]!, b.sha256.subarray(i * 32, i * 32 + 32)), i * HASH_SIZE);
+  return out;
+};
 
 export class SqliteRecordWriter implements RecordWriter {
   private readonly insertBundle: BetterSqlite3.Statement;
@@ -27,7 +36,7 @@ export class SqliteRecordWriter implements RecordWriter {
   private readonly connIds = new Map<number, number>();
   /** Keys first recorded in the transaction under way: forgotten again if it rolls back. */
   private readonly connIdsInTx: number[] = [];
-  private readonly tx: BetterSqlite3.Transaction<(records: readonly NewRecord[], counters: readonly CounterDelta[]) => AppendResult>;
+  private readonly tx: BetterSqlite3.Transaction<(block: RecordBlock, counters: readonly CounterDelta[]) => AppendResult>;
   private readonly tlog: SqliteTlogAppender;
 
   constructor(private readonly db: BetterSqlite3.Database, k: Kysely<Database>) {
@@ -43,23 +52,31 @@ export class SqliteRecordWriter implements RecordWriter {
     );
     this.nextSeq = db.prepare(k.selectFrom('record_bundles').select((eb) => eb.fn.max(eb('first_seq', '+', eb.ref('count'))).as('n')).compile().sql).pluck();
     this.tlog = new SqliteTlogAppender(db);
-    this.tx = db.transaction((records: readonly NewRecord[], counters: readonly CounterDelta[]) => {
+    this.tx = db.transaction((block: RecordBlock, counters: readonly CounterDelta[]) => {
       const firstSeq = (this.nextSeq.get() as number | null) ?? 0;
-      const rows: BundleRecord[] = new Array(records.length);
-      const leaves: Uint8Array[] = new Array(records.length);
-      for (let i = 0; i < records.length; i++) {
-        const r = records[i]!;
-        rows[i] = { receivedAt: r.receivedAt, connId: this.connId(r.conn, r.receivedAt), raw: r.raw, rawSha256: r.rawSha256, envelope: r.envelope, unparsedReason: r.unparsedReason };
-        leaves[i] = r.leafHash ?? leafOf(r.receivedAt, r.conn, r.rawSha256);
-        if (r.unparsedReason !== null) this.insertUnparsed.run(firstSeq + i, r.unparsedReason);
+      const n = block.count;
+      // The store's connection id of each sender (first seen at its first record here), then of each record.
+      const ids = new Uint32Array(block.conns.length);
+      const seen = new Uint8Array(block.conns.length);
+      const connIds = new Uint32Array(n);
+      for (let i = 0; i < n; i++) {
+        const k = block.conn[i]!;
+        if (seen[k] === 0) {
+          ids[k] = this.connId(block.conns[k]!, block.receivedAt[i]!);
+          seen[k] = 1;
+        }
+        connIds[i] = ids[k]!;
+        const reason = block.unparsed[i]!;
+        if (reason !== null) this.insertUnparsed.run(firstSeq + i, reason);
       }
-      this.tlog.append(firstSeq, leaves);
-      for (let i = 0; i < rows.length; i += BUNDLE_MAX) {
-        const to = Math.min(rows.length, i + BUNDLE_MAX);
-        this.insertBundle.run(firstSeq + i, to - i, this.encoder.encode(rows, i, to));
+      this.tlog.append(firstSeq, block.leaf ?? leavesOf(block));
+      const cols: BundleColumns = { ...block, connIds };
+      for (let i = 0; i < n; i += BUNDLE_MAX) {
+        const to = Math.min(n, i + BUNDLE_MAX);
+        this.insertBundle.run(firstSeq + i, to - i, this.encoder.encodeColumns(cols, i, to));
       }
       for (const c of counters) if (c.count !== 0) this.addCounter.run(c.transport, c.reason, c.count);
-      return { firstSeq, count: records.length };
+      return { firstSeq, count: n };
     });
   }
 
@@ -73,11 +90,16 @@ export class SqliteRecordWriter implements RecordWriter {
     return id;
   }
 
-  /** Synchronous core, for callers on the writer thread that want no promise per batch. */
+  /** Synchronous, for callers that hold record objects (internal records, tests). */
   appendSync(records: readonly NewRecord[], counters: readonly CounterDelta[] = []): AppendResult {
+    return this.appendBlockSync(blockOf(records), counters);
+  }
+
+  /** The hot path: a block of records in one transaction, synchronously (the writer thread wants no promise per batch). */
+  appendBlockSync(block: RecordBlock, counters: readonly CounterDelta[] = []): AppendResult {
     this.connIdsInTx.length = 0;
     try {
-      const r = this.tx.immediate(records, counters);
+      const r = this.tx.immediate(block, counters);
       this.tlog.committed();
       return r;
     } catch (e) {
@@ -102,15 +124,17 @@ export class SqliteRecordWriter implements RecordWriter {
     while (from < next) {
       const rows = bundles.all(from - 1) as { first_seq: number; count: number; data: Uint8Array }[];
       if (rows.length === 0) break;
-      const leaves: Uint8Array[] = [];
+      const list: Uint8Array[] = [];
       for (const b of rows) {
         decodeBundle(b.data).forEach((r, i) => {
           if (b.first_seq + i < from) return;
           let c = conns.get(r.connId);
           if (c === undefined) conns.set(r.connId, (c = conn.get(r.connId) as { transport: string; peer: string; peerIdentity: string | null }));
-          leaves.push(leafOf(r.receivedAt, c, r.rawSha256));
+          list.push(leafOf(r.receivedAt, c, r.rawSha256));
         });
       }
+      const leaves = new Uint8Array(list.length * HASH_SIZE);
+      list.forEach((l, i) => leaves.set(l, i * HASH_SIZE));
       try {
         this.db.transaction(() => this.tlog.append(from, leaves)).immediate();
         this.tlog.committed();
@@ -118,7 +142,7 @@ export class SqliteRecordWriter implements RecordWriter {
         this.tlog.rolledBack();
         throw e;
       }
-      from += leaves.length;
+      from += list.length;
     }
     return from - start;
   }

@@ -2,8 +2,13 @@
 // index, so a batch of records and its leaves commit together or not at all. Stores the tiles the
 // append completes or widens and the new frontier. Refuses to write when tree and records disagree.
 import type BetterSqlite3 from 'better-sqlite3';
-import { appendLeaves, decodeFrontier, EMPTY_FRONTIER, encodeFrontier, type Frontier } from '../../tlog/index.js';
-import { TILE_WIDTH, tileUpdates } from '../../tlog/tiles.js';
+import { decodeFrontier, EMPTY_FRONTIER, encodeFrontier, type Frontier } from '../../tlog/index.js';
+import { appendLeafBlock, type PairHasher, tileUpdatesOfRuns } from '../../tlog/frontier-block.js';
+import { TILE_WIDTH } from '../../tlog/tiles.js';
+import { sha256Batch } from '../../native/sha256-batch.js';
+
+/** Each level's new interior nodes in one call to the batch hasher. */
+const hashPairs: PairHasher = (pairs, count, out) => sha256Batch.nodes(pairs, count, out);
 import { HASH_SIZE } from '../../tlog/hash.js';
 
 export class SqliteTlogAppender {
@@ -46,15 +51,15 @@ export class SqliteTlogAppender {
     this.pendingEdge = [];
   }
 
-  /** Call inside the write transaction that stores records firstSeq … firstSeq + n - 1. */
-  append(firstSeq: number, leafHashes: readonly Uint8Array[]): void {
+  /** Call inside the write transaction that stores records firstSeq … firstSeq + n - 1; leaves: n hashes back to back. */
+  append(firstSeq: number, leaves: Uint8Array): void {
     // Another writer (an import beside the server) may have appended since: the stored state decides.
     if (this.pending === null && (this.readSize.get() ?? 0) !== this.frontier.size) this.reload();
     const base = this.pending ?? this.frontier;
     if (firstSeq !== base.size) throw new Error(`tlog out of step with the records: the tree has ${base.size} leaves, the batch starts at seq ${firstSeq}`);
-    const r = appendLeaves(base, leafHashes);
+    const r = appendLeafBlock(base, leaves, hashPairs);
     if (!r.ok) throw new Error(`tlog append failed: ${r.error.message}`);
-    for (const u of tileUpdates(r.value.completed)) {
+    for (const u of tileUpdatesOfRuns(r.value.runs)) {
       const key = `${u.tile.level}/${u.tile.index}`;
       let prev: Uint8Array;
       if (u.offset === 0) prev = new Uint8Array(0);
