@@ -91,7 +91,9 @@ export const configSchema = z
         batchMaxDelayMs: z.number().int().min(0).max(10_000).default(20)
           .describe('Longest wait before a partly filled batch is committed.'),
         queueMaxBytes: z.number().int().min(1024 * 1024).default(64 * 1024 * 1024)
-          .describe('Bytes received but not yet committed, at most. Past it TCP/TLS stop reading (backpressure) and UDP datagrams are dropped and counted. This bounds the memory held by the ingest queue.'),
+          .describe('Bytes received but not yet committed, at most. Past it UDP datagrams are dropped and counted, stream sources stay paused, and /healthz reports overloaded. This bounds the memory held by the ingest queue.'),
+        streamPauseBytes: z.number().int().min(64 * 1024).default(4 * 1024 * 1024)
+          .describe('Stream sources (TCP, TLS, RELP) stop reading while more than this many bytes wait to be committed, and resume below half of it (backpressure: the kernel\'s TCP window holds the senders, nothing is lost). Well below queueMaxBytes, so the writer is not starved by readers racing ahead and the rest of the queue is headroom for datagrams, which cannot be paused. Capped at queueMaxBytes.'),
         writerThread: z.boolean().default(true)
           .describe('Parse, hash and commit on a worker thread, off the network event loop.'),
       })

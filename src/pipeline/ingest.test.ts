@@ -71,6 +71,37 @@ describe('ingest queue', () => {
     expect(seen).toEqual([true, false]);
   });
 
+  it('holds stream sources past streamPauseBytes, long before datagrams are refused, and lets them go below half of it', async () => {
+    const c = new HeldCommitter();
+    const ing = new Ingest(c, { ...opts, streamPauseBytes: 40 }, new FakeClock(0), ingestMetrics(), quiet);
+    const streams: boolean[] = [];
+    const overload: boolean[] = [];
+    ing.onStreamPressure((on) => streams.push(on));
+    ing.onPressure((on) => overload.push(on));
+    c.hold();
+    for (let i = 0; i < 5; i++) ing.push(meta, Buffer.alloc(10, 0x61), FRAME_OK);
+    // 50 bytes queued: streams held, datagrams still welcome.
+    expect([ing.streamsHeld, ing.isOverloaded]).toEqual([true, false]);
+    for (let i = 0; i < 6; i++) ing.push(meta, Buffer.alloc(10, 0x61), FRAME_OK);
+    expect([ing.streamsHeld, ing.isOverloaded]).toEqual([true, true]);
+    c.release();
+    await ing.flush();
+    expect([ing.streamsHeld, ing.isOverloaded]).toEqual([false, false]);
+    expect(streams).toEqual([true, false]);
+    expect(overload).toEqual([true, false]);
+  });
+
+  it('holds stream sources while a commit keeps failing, whatever the queue holds', async () => {
+    const c = new HeldCommitter();
+    c.failNext = 1;
+    const ing = new Ingest(c, { ...opts, streamPauseBytes: 1000 }, new FakeClock(0), ingestMetrics(), quiet);
+    const streams: boolean[] = [];
+    ing.onStreamPressure((on) => streams.push(on));
+    ing.push(meta, Buffer.from('x'), FRAME_OK);
+    await ing.flush();
+    expect(streams).toEqual([true, false]);
+  });
+
   it('keeps a batch whose commit failed and retries it; nothing is lost or doubled', async () => {
     const c = new HeldCommitter();
     c.failNext = 1;

@@ -13,6 +13,12 @@ export interface IngestOptions {
   readonly batchMaxRecords: number;
   readonly batchMaxDelayMs: number;
   readonly queueMaxBytes: number;
+  /**
+   * Stream sources (TCP, TLS, RELP, files) stop reading past this many queued bytes, long before
+   * queueMaxBytes: their senders wait losslessly, and the writer gets the CPU instead of a reader
+   * racing ahead. The headroom above it is for datagrams, which cannot be paused. Default: queueMaxBytes.
+   */
+  readonly streamPauseBytes?: number;
 }
 
 export interface IngestDiagnostics {
@@ -32,6 +38,9 @@ export class Ingest {
   private queuedBytes = 0;
   private queuedRecords = 0;
   private overloaded = false;
+  /** Stream sources held (queue over streamPauseBytes, or overloaded). */
+  private held = false;
+  private readonly streamListeners = new Set<PressureListener>();
   private chain: Promise<void> = Promise.resolve();
   private pendingCounters = new Map<string, number>();
   private readonly listeners = new Set<PressureListener>();
@@ -56,6 +65,7 @@ export class Ingest {
     metrics.gauges.set({ what: 'queue_bytes' }, () => this.queuedBytes);
     metrics.gauges.set({ what: 'queue_records' }, () => this.queuedRecords);
     metrics.gauges.set({ what: 'overloaded' }, () => (this.overloaded ? 1 : 0));
+    metrics.gauges.set({ what: 'streams_held' }, () => (this.held ? 1 : 0));
     metrics.gauges.set({ what: 'last_seq' }, () => this.lastSeqValue);
   }
 
@@ -100,6 +110,17 @@ export class Ingest {
     return () => this.listeners.delete(fn);
   }
 
+  /** True while stream sources should not read: past streamPauseBytes, or overloaded. */
+  get streamsHeld(): boolean {
+    return this.held;
+  }
+
+  /** Told when stream sources should stop (true) or may resume (false) reading. */
+  onStreamPressure(fn: PressureListener): () => void {
+    this.streamListeners.add(fn);
+    return () => this.streamListeners.delete(fn);
+  }
+
   /** Accepts one frame. Stream sources always push (they pause on pressure); UDP checks isOverloaded first. */
   push(meta: ConnMeta, frame: Uint8Array, flag: FrameFlag): void {
     this.builder.add(meta, frame, flag, this.clock.now());
@@ -115,6 +136,11 @@ export class Ingest {
     if (this.builder.full || this.builder.byteLength >= BATCH_MAX_BYTES) this.seal();
     else if (this.timer === null) this.timer = setTimeout(() => this.seal(), this.opts.batchMaxDelayMs);
     if (!this.overloaded && this.queuedBytes > this.opts.queueMaxBytes) this.setPressure(true);
+    if (!this.held && this.queuedBytes > this.streamPauseBytes) this.setHeld(true);
+  }
+
+  private get streamPauseBytes(): number {
+    return Math.min(this.opts.streamPauseBytes ?? this.opts.queueMaxBytes, this.opts.queueMaxBytes);
   }
 
   /** Counts a reception that is not stored (a dropped datagram, a refused connection); kept durably with the next batch. */
@@ -178,6 +204,7 @@ export class Ingest {
       }
     }
     if (this.overloaded && this.failure === null && this.queuedBytes <= this.opts.queueMaxBytes / 2) this.setPressure(false);
+    if (this.held && !this.overloaded && this.queuedBytes <= this.streamPauseBytes / 2) this.setHeld(false);
     for (const fn of this.framesCommittedListeners) fn(this.committedFrames);
   }
 
@@ -185,5 +212,12 @@ export class Ingest {
     if (this.overloaded === on) return;
     this.overloaded = on;
     for (const fn of this.listeners) fn(on);
+    if (on) this.setHeld(true);
+  }
+
+  private setHeld(on: boolean): void {
+    if (this.held === on) return;
+    this.held = on;
+    for (const fn of this.streamListeners) fn(on);
   }
 }

@@ -192,7 +192,7 @@ export class RelpConnection {
   private updateFlow(): void {
     const stop =
       this.draining ||
-      this.ctx.ingest.isOverloaded ||
+      this.ctx.ingest.streamsHeld ||
       this.answers.unacked >= this.opts.window ||
       this.socket.writableLength > MAX_UNREAD_ANSWER_BYTES;
     if (stop !== this.paused) {

@@ -43,7 +43,7 @@ export const startRelp = async (ctx: SourceContext, opts: Config['sources']['rel
     for (const c of conns) c.onProgress();
   };
   const offCommitted = ctx.ingest.onFramesCommitted(progress);
-  const offPressure = ctx.ingest.onPressure(progress);
+  const offPressure = ctx.ingest.onStreamPressure(progress);
 
   const server = tls === null ? plainServer(accept) : tlsServer(ctx, tls, accept);
   server.maxConnections = opts.maxConnections;

@@ -22,14 +22,15 @@ export class StreamConnections {
     private readonly ctx: SourceContext,
     private readonly maxFrameBytes: number,
   ) {
-    this.paused = ctx.ingest.isOverloaded;
-    this.unsubscribe = ctx.ingest.onPressure((on) => {
+    this.paused = ctx.ingest.streamsHeld;
+    this.unsubscribe = ctx.ingest.onStreamPressure((on) => {
       this.paused = on;
       for (const c of this.conns) {
         if (on) c.socket.pause();
         else c.socket.resume();
       }
-      ctx.log.info({ paused: on, connections: this.conns.size }, on ? 'ingest queue full: stream sources paused' : 'ingest queue drained: stream sources resumed');
+      // Routine under load (every few batches), so not at info: `overloaded` is the state worth a line.
+      ctx.log.debug({ paused: on, connections: this.conns.size }, on ? 'ingest queue past streamPauseBytes: stream sources paused' : 'ingest queue drained: stream sources resumed');
     });
   }
 

@@ -2,7 +2,7 @@
 // gap-free seqs under the write lock, packed as entry bundles of up to BUNDLE_MAX records per row.
 // Statements are written once with Kysely and run prepared.
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { BUNDLE_MAX, BundleEncoder, type BundleColumns } from '../record-bundle.js';
 import { blockOf } from '../record-block.js';
 import type { AppendResult, ConnRef, CounterDelta, NewRecord, RecordBlock, RecordWriter } from '../types.js';
@@ -50,7 +50,8 @@ export class SqliteRecordWriter implements RecordWriter {
         .onConflict((oc) => oc.columns(['transport', 'reason']).doUpdateSet((eb) => ({ count: eb('ingest_counters.count', '+', eb.ref('excluded.count')) })))
         .compile().sql,
     );
-    this.nextSeq = db.prepare(k.selectFrom('record_bundles').select((eb) => eb.fn.max(eb('first_seq', '+', eb.ref('count'))).as('n')).compile().sql).pluck();
+    // The last bundle by its key (an index lookup): max(first_seq + count) would read every bundle, per batch.
+    this.nextSeq = db.prepare(k.selectFrom('record_bundles').select((eb) => eb('first_seq', '+', eb.ref('count')).as('n')).orderBy('first_seq', 'desc').limit(sql.lit(1)).compile().sql).pluck();
     this.tlog = new SqliteTlogAppender(db);
     this.tx = db.transaction((block: RecordBlock, counters: readonly CounterDelta[]) => {
       const firstSeq = (this.nextSeq.get() as number | null) ?? 0;

@@ -137,11 +137,12 @@ export const metric = (text: string, name: string, labels: Record<string, string
 export const fetchMetrics = async (s: RunningServer): Promise<string> => (await fetch(s.url('/metrics'))).text();
 
 /** Polls until the number of stored records reaches n (via /metrics) or the timeout passes. */
-export const waitForStored = async (s: RunningServer, n: number, timeoutMs = 60_000): Promise<number> => {
+/** Waits until at least n records are stored (of the given labels, e.g. { transport: 'tcp' }); returns the count. */
+export const waitForStored = async (s: RunningServer, n: number, timeoutMs = 60_000, labels: Record<string, string> = {}): Promise<number> => {
   const until = Date.now() + timeoutMs;
   let got = 0;
   while (Date.now() < until) {
-    got = metric(await fetchMetrics(s), 'countersign_records_stored_total');
+    got = metric(await fetchMetrics(s), 'countersign_records_stored_total', labels);
     if (got >= n) return got;
     await new Promise((r) => setTimeout(r, 100));
   }
