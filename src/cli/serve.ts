@@ -8,7 +8,7 @@ import { authDepsOver } from '../auth/deps.js';
 import { ActionLog } from '../pipeline/action-log.js';
 import { loadReviewPolicy, reviewDepsOver } from '../review/deps.js';
 import { startService } from '../pipeline/service.js';
-import { prepareStore } from '../store/index.js';
+import { prepareStore, setWalCheckpoints } from '../store/index.js';
 import { openSqlite } from '../store/sqlite/open.js';
 
 export const runServe = async (o: { config?: string; data?: string }): Promise<void> => {
@@ -17,6 +17,8 @@ export const runServe = async (o: { config?: string; data?: string }): Promise<v
   // Accounts live in the store: migrate it, then give them their own connection on this thread (WAL
   // lets it write account entries beside the writer thread). Cookies are Secure when the web speaks TLS (web.tls).
   await prepareStore(config.dataDir);
+  // This process's connections leave the WAL to the service's checkpoint thread (store/sqlite/open.ts).
+  setWalCheckpoints('thread');
   const authDb = openSqlite(config.dataDir);
   const actions = new ActionLog(authDb, systemClock);
   const auth = authDepsOver(authDb, { config: config.auth, clock: systemClock, secureCookies: config.web.tls, actions });

@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { CounterDelta } from '../store/types.js';
 import { processBatch, type BatchStats } from './batch-processor.js';
 import type { SealedBatch } from './frame-batch.js';
-import { openWriter } from '../store/index.js';
+import { openWriter, type WalCheckpoints } from '../store/index.js';
 
 export interface CommitResult {
   readonly firstSeq: number;
@@ -22,6 +22,8 @@ export interface Committer {
 export interface CommitterOptions {
   readonly dataDir: string;
   readonly timezone: string;
+  /** 'thread' when a checkpoint thread copies the WAL (serve); default 'auto' (store/sqlite/open.ts). */
+  readonly walCheckpoints?: WalCheckpoints;
 }
 
 /** Runs on the calling thread. */

@@ -4,7 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { systemClock } from '../clock.js';
 import { loadRuleSet, ruleErrorLine, type RuleSources } from '../rules/load.js';
 import type { SessionizerOptions } from '../sessions/sessionizer.js';
-import { openDerivedStore } from '../store/index.js';
+import { openDerivedStore, setWalCheckpoints, type WalCheckpoints } from '../store/index.js';
 import { Deriver } from './derive.js';
 
 export interface DeriveThreadOptions {
@@ -15,6 +15,8 @@ export interface DeriveThreadOptions {
   readonly intervalMs: number;
   /** One Int32 the main thread sets to 1 while ingest has records waiting to commit. */
   readonly ingestBusy: SharedArrayBuffer;
+  /** 'thread' when a checkpoint thread copies the WAL (serve); default 'auto' (store/sqlite/open.ts). */
+  readonly walCheckpoints?: WalCheckpoints;
 }
 
 /** While ingest is busy the deriver takes small bites with pauses: receiving and storing come first. */
@@ -31,6 +33,7 @@ export type DeriveThreadReply =
 
 const port = parentPort!;
 const opts = workerData as DeriveThreadOptions;
+setWalCheckpoints(opts.walCheckpoints ?? 'auto');
 const rules = loadRuleSet(opts.rules);
 port.postMessage({ type: 'rules', loaded: rules.set.size, refused: rules.errors.map(ruleErrorLine), replaced: rules.replaced } satisfies DeriveThreadReply);
 const store = openDerivedStore(opts.dataDir);

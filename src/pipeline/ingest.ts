@@ -46,6 +46,8 @@ export class Ingest {
   private readonly listeners = new Set<PressureListener>();
   private readonly committedListeners = new Set<(firstSeq: number, count: number) => void>();
   private lastSeqValue = -1;
+  /** When the last batch committed (clock ms); 0 before the first. */
+  private lastCommitAt = 0;
   /** Frames accepted by push() and frames committed, both counted from 1: batches commit in push order. */
   private pushedFrames = 0;
   private committedFrames = 0;
@@ -67,6 +69,7 @@ export class Ingest {
     metrics.gauges.set({ what: 'overloaded' }, () => (this.overloaded ? 1 : 0));
     metrics.gauges.set({ what: 'streams_held' }, () => (this.held ? 1 : 0));
     metrics.gauges.set({ what: 'last_seq' }, () => this.lastSeqValue);
+    metrics.gauges.set({ what: 'last_commit_unix_seconds' }, () => this.lastCommitAt / 1000);
   }
 
   /** Called after each commit with the seq range it stored (the derive stage follows it). */
@@ -189,6 +192,7 @@ export class Ingest {
   }
 
   private account(batch: SealedBatch, r: CommitResult): void {
+    this.lastCommitAt = this.clock.now();
     this.queuedBytes -= batch.bytes.length;
     this.queuedRecords -= batch.count;
     if (r.count > 0) this.lastSeqValue = r.firstSeq + r.count - 1;

@@ -99,11 +99,14 @@ export const ingestMetrics = () => {
     unparsed: registry.add(new Counter('countersign_records_unparsed_total', 'Records stored as unparsed, by transport and reason.')),
     rejected: registry.add(new Counter('countersign_records_rejected_total', 'Frames or datagrams not stored, counted instead, by transport and reason (udp queue-full is a UDP drop).')),
     connections: registry.add(new Counter('countersign_connections_total', 'Connections by transport and outcome (accepted, refused-max, tls-handshake-failed, framing-error, protocol-error).')),
-    gauges: registry.add(new Gauge('countersign_ingest', 'Ingest state: queue_bytes, queue_records, open_connections, overloaded, last_seq, udp_kernel_drops, relp_unacked, relp_window.')),
+    gauges: registry.add(new Gauge('countersign_ingest', 'Ingest state: queue_bytes, queue_records, open_connections, overloaded, streams_held, last_seq, last_commit_unix_seconds (0 before the first), wal_frames (in the WAL at the last checkpoint), wal_checkpoint_busy, udp_kernel_drops, relp_unacked, relp_window.')),
     derive: registry.add(new Gauge('countersign_derive', 'Sessions stage: cursor (last record seq derived), lag_records (stored but not yet derived), open_sessions.')),
     tlog: registry.add(new Gauge('countersign_tlog', 'Tamper-evident log: tree_size, checkpoint_size (latest signed), checkpoint_age_seconds, witnesses (configured).')),
     commitSeconds: registry.add(
       new Histogram('countersign_store_commit_seconds', 'Time to parse, hash and commit one batch.', [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]),
+    ),
+    walCheckpointSeconds: registry.add(
+      new Histogram('countersign_store_wal_checkpoint_seconds', 'Time of one WAL checkpoint (copying committed pages into the database file), on its own thread.', [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]),
     ),
   };
 };

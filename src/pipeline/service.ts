@@ -1,5 +1,6 @@
 // Wiring of `countersign serve`: store, writer thread, ingest queue, sources and the HTTP API,
 // started in order and stopped in reverse so that everything received is committed before exit.
+import { WalCheckpointer } from './wal-checkpointer.js';
 import { sha256Batch } from '../native/sha256-batch.js';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
@@ -8,7 +9,7 @@ import { buildApi, type HealthReport } from '../api/server.js';
 import type { AuthDeps } from '../auth/deps.js';
 import type { ReviewRouteDeps } from '../api/review/routes.js';
 import { CS_ERR } from '../errors.js';
-import { openSessionReader, openTlogStore, prepareStore } from '../store/index.js';
+import { openSessionReader, openTlogStore, prepareStore, setWalCheckpoints } from '../store/index.js';
 import { Checkpointer } from './checkpointer.js';
 import { loadOrCreateLogKey } from './log-key.js';
 import { WitnessPusher } from './witness-push.js';
@@ -45,10 +46,14 @@ export const startService = async (config: Config, log: Logger, clock: Clock, de
   const startedAt = clock.now();
   await prepareStore(config.dataDir);
   const metrics = ingestMetrics();
+  // Every connection of this process leaves the WAL to the checkpoint thread: no commit, on the
+  // writer thread or on the event loop, stops to copy it (store/sqlite/open.ts).
+  setWalCheckpoints('thread');
+  const walCheckpointer = new WalCheckpointer(config.dataDir, metrics, log.child({ component: 'store' }));
   // Alerts follow the rule hits the deriver stores (src/alerts/, docs/alerts.md). Made first: a sink it
   // cannot build stops start-up before anything runs, and a new store's cursor starts before any hit.
   const alerts = new AlertRouter({ dataDir: config.dataDir, config: config.alerts, rules: loadRuleSet(config.rules).set.rules, clock, log: log.child({ component: 'alerts' }), registry: metrics.registry });
-  const committerOpts = { dataDir: config.dataDir, timezone: config.parsing.timezone };
+  const committerOpts = { dataDir: config.dataDir, timezone: config.parsing.timezone, walCheckpoints: 'thread' as const };
   const committer: Committer = config.ingest.writerThread ? new WorkerCommitter(committerOpts) : new InlineCommitter(committerOpts);
   const ingest = new Ingest(committer, config.ingest, clock, metrics, log.child({ component: 'ingest' }));
   const ctx: SourceContext = { ingest, metrics, log: log.child({ component: 'sources' }), clock };
@@ -56,6 +61,7 @@ export const startService = async (config: Config, log: Logger, clock: Clock, de
   const derive = new DeriveRunner(
     {
       dataDir: config.dataDir,
+      walCheckpoints: 'thread',
       intervalMs: s.deriveIntervalMs,
       rules: config.rules,
       sessionizer: {
@@ -155,6 +161,7 @@ export const startService = async (config: Config, log: Logger, clock: Clock, de
     await derive.stop();
     await alerts.stop();
     tlogStore.close();
+    await walCheckpointer.stop();
     throw e;
   }
 
@@ -234,6 +241,7 @@ export const startService = async (config: Config, log: Logger, clock: Clock, de
         await alerts.stop();
         await api.close();
         tlogStore.close();
+        await walCheckpointer.stop();
         const stored = ['udp', 'tcp', 'tls', 'relp'].reduce(
           (n, t) => n + metrics.stored.get({ transport: t, kind: 'parsed' }) + metrics.stored.get({ transport: t, kind: 'unparsed' }),
           0,

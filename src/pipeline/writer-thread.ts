@@ -4,11 +4,14 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { CounterDelta } from '../store/types.js';
 import { InlineCommitter, type CommitterOptions } from './committer.js';
 import type { SealedBatch } from './frame-batch.js';
+import { setWalCheckpoints } from '../store/index.js';
 
 type Msg = { readonly type: 'batch'; readonly batch: SealedBatch; readonly counters: readonly CounterDelta[] } | { readonly type: 'close' };
 
 const port = parentPort!;
-const committer = new InlineCommitter(workerData as CommitterOptions);
+const opts = workerData as CommitterOptions;
+setWalCheckpoints(opts.walCheckpoints ?? 'auto');
+const committer = new InlineCommitter(opts);
 
 port.on('message', (m: Msg) => {
   if (m.type === 'close') {

@@ -1,5 +1,6 @@
 // The store's entry points. Callers ask for a writer or a reader on a data directory; which backend
 // serves them is decided here alone (SQLite today; PostgreSQL behind the same interfaces later).
+import { SqliteWalCheckpoint } from './sqlite/wal-checkpoint.js';
 import { kyselyOver, migrate, openSqlite } from './sqlite/open.js';
 import { SqliteRecordReader } from './sqlite/record-reader.js';
 import { SqliteRecordWriter } from './sqlite/record-writer.js';
@@ -9,7 +10,8 @@ import { SqliteTlogStore } from './sqlite/tlog-store.js';
 import { SqliteAlertStore } from './sqlite/alert-store.js';
 
 export type { RecordReader, RecordWriter, NewRecord, CounterDelta, AppendResult, StoreStats, RecordQuery, DerivedStore } from './types.js';
-export { storePath } from './sqlite/open.js';
+export { storePath, setWalCheckpoints, type WalCheckpoints } from './sqlite/open.js';
+export type { CheckpointResult } from './sqlite/wal-checkpoint.js';
 
 /** Creates or upgrades the store; call once before writers start. */
 export const prepareStore = async (dataDir: string): Promise<void> => {
@@ -48,3 +50,6 @@ export const openTlogStore = (dataDir: string, opts: { readonly?: boolean } = {}
 
 /** The alert stage's store (src/alerts/port.ts): the outbox and the cursor over rule hits, on its own connection. */
 export const openAlertStore = (dataDir: string): SqliteAlertStore => new SqliteAlertStore(openSqlite(dataDir));
+
+/** serve's checkpoint thread: its own connection, copying the WAL into the database file. */
+export const openWalCheckpoint = (dataDir: string): SqliteWalCheckpoint => new SqliteWalCheckpoint(openSqlite(dataDir));

@@ -12,6 +12,18 @@ export const STORE_FILE = 'countersign.db';
 
 export const storePath = (dataDir: string): string => join(dataDir, STORE_FILE);
 
+/**
+ * Who checkpoints the WAL into the database file, for connections this thread opens from now on:
+ * 'auto' (SQLite's default: whichever connection commits past 1000 pages copies the whole WAL, on its
+ * own thread) or 'thread' (never on commit: `serve` runs a checkpoint thread, pipeline/wal-checkpointer.ts,
+ * so neither the writer nor the event loop stops for it). Per thread: workers set it from their workerData.
+ */
+export type WalCheckpoints = 'auto' | 'thread';
+let walCheckpoints: WalCheckpoints = 'auto';
+export const setWalCheckpoints = (who: WalCheckpoints): void => {
+  walCheckpoints = who;
+};
+
 export interface OpenOptions {
   readonly readonly?: boolean;
 }
@@ -35,6 +47,7 @@ export const openSqlite = (dataDir: string, opts: OpenOptions = {}): BetterSqlit
     db.pragma('page_size = 65536');
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
+    if (walCheckpoints === 'thread') db.pragma('wal_autocheckpoint = 0');
   }
   db.pragma('cache_size = -65536');
   return db;
