@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { nodeCryptoSha256Batch, sha256Batch } from './sha256-batch.js';
+import { recordEntryParts, recordLeafHash } from '../tlog/record-entry.js';
+import { nodeCryptoSha256Batch, sha256Batch, type RecordLeafParts } from './sha256-batch.js';
 
 const reference = (b: Uint8Array): Buffer => createHash('sha256').update(b).digest();
 const fallback = nodeCryptoSha256Batch();
@@ -65,6 +66,70 @@ describe('batch SHA-256', () => {
       expect(() => h.nodes(new Uint8Array(192), 3, out)).toThrow(RangeError);
       // Nothing was written by a refused call.
       expect(out.every((b) => b === 0)).toBe(true);
+    });
+  }
+
+  for (const h of [sha256Batch, fallback]) {
+    it(`${h.backend}: recordLeaves() gives each record's tlog leaf (record-entry.ts), for any senders and times`, () => {
+      const sender = fc.record({
+        transport: fc.constantFrom('udp', 'tcp', 'tls', 'relp', 'file'),
+        peer: fc.string({ unit: 'binary', maxLength: 40 }),
+        peerIdentity: fc.option(fc.string({ unit: 'binary', maxLength: 60 })),
+      });
+      const time = fc.oneof(fc.integer({ min: 0, max: 4_000_000_000_000 }), fc.double({ min: 0, max: 4e12, noNaN: true }));
+      fc.assert(
+        fc.property(fc.array(sender, { minLength: 1, maxLength: 4 }), fc.array(fc.tuple(fc.nat(), fc.uint8Array({ minLength: 32, maxLength: 32 }), time), { maxLength: 20 }), (senders, rows) => {
+          const heads = senders.map((c) => recordEntryParts(c));
+          const parts = Buffer.concat(heads.flatMap((p) => [Buffer.from(p.head), Buffer.from(p.tail)]));
+          const partOffsets = new Uint32Array(4 * senders.length);
+          let at = 0;
+          heads.forEach((p, k) => {
+            const hl = Buffer.byteLength(p.head);
+            const tl = Buffer.byteLength(p.tail);
+            partOffsets.set([at, hl, at + hl, tl], 4 * k);
+            at += hl + tl;
+          });
+          const texts = rows.map(([, , t]) => Buffer.from(JSON.stringify(t)));
+          const input: RecordLeafParts = {
+            count: rows.length,
+            sha256: new Uint8Array(Buffer.concat(rows.map(([, d]) => Buffer.from(d)))),
+            conn: Uint32Array.from(rows, ([c]) => c % senders.length),
+            parts: new Uint8Array(parts),
+            partOffsets,
+            times: new Uint8Array(Buffer.concat(texts)),
+            timeOffsets: Uint32Array.from(texts, (_, i) => texts.slice(0, i).reduce((n, b) => n + b.length, 0)),
+            timeLengths: Uint32Array.from(texts, (b) => b.length),
+          };
+          const out = new Uint8Array(rows.length * 32);
+          h.recordLeaves(input, out);
+          rows.forEach(([c, d, t], i) => {
+            const s = senders[c % senders.length]!;
+            const want = recordLeafHash({ ...s, rawSha256: Buffer.from(d).toString('hex'), receivedAt: t });
+            expect(Buffer.from(out.subarray(i * 32, i * 32 + 32))).toEqual(Buffer.from(want));
+          });
+        }),
+        { numRuns: 200 },
+      );
+    });
+
+    it(`${h.backend}: recordLeaves() refuses a sender, time or count outside its arrays`, () => {
+      const base: RecordLeafParts = {
+        count: 1,
+        sha256: new Uint8Array(32),
+        conn: Uint32Array.of(0),
+        parts: new Uint8Array(10),
+        partOffsets: Uint32Array.of(0, 5, 5, 5),
+        times: new Uint8Array(4),
+        timeOffsets: Uint32Array.of(0),
+        timeLengths: Uint32Array.of(4),
+      };
+      const out = new Uint8Array(32);
+      expect(() => h.recordLeaves(base, out)).not.toThrow();
+      expect(() => h.recordLeaves({ ...base, conn: Uint32Array.of(1) }, out)).toThrow(RangeError);
+      expect(() => h.recordLeaves({ ...base, partOffsets: Uint32Array.of(0, 5, 5, 6) }, out)).toThrow(RangeError);
+      expect(() => h.recordLeaves({ ...base, timeLengths: Uint32Array.of(5) }, out)).toThrow(RangeError);
+      expect(() => h.recordLeaves({ ...base, count: 2 }, out)).toThrow(RangeError);
+      expect(() => h.recordLeaves(base, new Uint8Array(31))).toThrow(RangeError);
     });
   }
 

@@ -1,7 +1,7 @@
 // Frames packed for the trip to the writer thread: one byte buffer plus typed-array columns, so a
 // batch of thousands of frames crosses threads as a few transferable buffers, not thousands of objects.
 import type { Transport } from '../model/record.js';
-import { sha256Batch } from '../native/sha256-batch.js';
+import { sha256Batch, type RecordLeafParts } from '../native/sha256-batch.js';
 import type { FrameFlag } from '../sources/framing/types.js';
 import { recordEntryParts } from '../tlog/record-entry.js';
 
@@ -107,10 +107,9 @@ export class BatchBuilder {
     const n = this.n;
     // Hashed here, on the thread that reads the sockets, to share the per-record work between the two
     // cores (this one frames and hashes, the writer thread parses and commits); a batch at a time, in
-    // two calls: the frames, then their tlog entries (which hold the frames' digests).
+    // two calls: the frames, then their tlog leaves (whose entries hold the frames' digests).
     sha256Batch.each(this.bytes, this.offsets, this.lengths, n, this.sha256);
-    entries.build(n, this.conns, this.conn, this.sha256, this.receivedAt);
-    sha256Batch.each(entries.bytes, entries.offsets, entries.lengths, n, this.leaf);
+    sha256Batch.recordLeaves(leafParts.of(n, this.conns, this.conn, this.sha256, this.receivedAt), this.leaf);
     const batch: SealedBatch = {
       id,
       count: n,
@@ -133,7 +132,7 @@ export class BatchBuilder {
   }
 }
 
-/** Per sender, its entry's fixed bytes: 0x00 (the RFC 6962 leaf prefix) + the head, and the tail. */
+/** Per sender, its entry's fixed bytes: the head (up to `"rawSha256":"`) and the tail (from `,"transport":`). */
 interface EntryBytes {
   readonly head: Buffer;
   readonly tail: Buffer;
@@ -143,73 +142,58 @@ const bytesOf = (meta: ConnMeta): EntryBytes => {
   let b = entryBytes.get(meta);
   if (b === undefined) {
     const p = recordEntryParts(meta);
-    entryBytes.set(meta, (b = { head: Buffer.from(`\0${p.head}`, 'utf8'), tail: Buffer.from(p.tail, 'utf8') }));
+    entryBytes.set(meta, (b = { head: Buffer.from(p.head, 'utf8'), tail: Buffer.from(p.tail, 'utf8') }));
   }
   return b;
 };
 
-const HEX = new Uint8Array(512);
-for (let i = 0; i < 256; i++) {
-  HEX[2 * i] = '0123456789abcdef'.charCodeAt(i >> 4);
-  HEX[2 * i + 1] = '0123456789abcdef'.charCodeAt(i & 15);
-}
-const RECEIVED_AT = Buffer.from('","receivedAt":', 'latin1');
-
 /**
- * The leaf inputs of a batch, 0x00 ‖ the record's entry (tlog/record-entry.ts, byte for byte), written
- * into one reused buffer: no string per record. record-entry's own builder is the reference.
+ * A batch's leaf inputs in parts (native/sha256-batch.ts RecordLeafParts): each sender's head and tail
+ * once, each distinct receive time once as JSON. Frames read together share their receive time.
  */
-class EntryWriter {
-  bytes = Buffer.allocUnsafe(1 << 20);
-  offsets = new Uint32Array(0);
-  lengths = new Uint32Array(0);
-  private readonly time = Buffer.alloc(32);
+class LeafParts {
+  private times = Buffer.allocUnsafe(4096);
+  private timeOffsets = new Uint32Array(0);
+  private timeLengths = new Uint32Array(0);
 
-  build(n: number, conns: readonly ConnMeta[], conn: Uint32Array, sha: Uint8Array, receivedAt: Float64Array): void {
-    if (this.offsets.length < n) {
-      this.offsets = new Uint32Array(n);
-      this.lengths = new Uint32Array(n);
-    }
+  of(n: number, conns: readonly ConnMeta[], conn: Uint32Array, sha256: Uint8Array, receivedAt: Float64Array): RecordLeafParts {
     const metas = conns.map(bytesOf);
-    // Frames read together share their receive time: its digits are written once.
-    let lastTime = NaN;
-    let timeLen = 0;
-    const timeBytes = this.time;
+    const parts = Buffer.concat(metas.flatMap((m) => [m.head, m.tail]));
+    const partOffsets = new Uint32Array(4 * metas.length);
     let at = 0;
-    for (let i = 0; i < n; i++) {
-      const m = metas[conn[i]!]!;
-      // head + 64 hex + ","receivedAt": + at most 24 characters of a number (JSON.stringify) + tail
-      const room = m.head.length + 64 + RECEIVED_AT.length + 24 + m.tail.length;
-      if (at + room > this.bytes.length) {
-        const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, at + room));
-        this.bytes.copy(grown, 0, 0, at);
-        this.bytes = grown;
-      }
-      const out = this.bytes;
-      const start = at;
-      // Small copies by hand: Buffer#copy and TypedArray#set cost more per call than these few bytes.
-      const head = m.head;
-      for (let k = 0; k < head.length; k++) out[at++] = head[k]!;
-      for (let k = i * 32, end = k + 32; k < end; k++) {
-        const v = sha[k]! * 2;
-        out[at++] = HEX[v]!;
-        out[at++] = HEX[v + 1]!;
-      }
-      for (let k = 0; k < RECEIVED_AT.length; k++) out[at++] = RECEIVED_AT[k]!;
-      const t = receivedAt[i]!;
-      if (t !== lastTime) {
-        lastTime = t;
-        timeLen = writeJsonNumber(timeBytes, 0, t);
-      }
-      for (let k = 0; k < timeLen; k++) out[at++] = timeBytes[k]!;
-      const tail = m.tail;
-      for (let k = 0; k < tail.length; k++) out[at++] = tail[k]!;
-      this.offsets[i] = start;
-      this.lengths[i] = at - start;
+    metas.forEach((m, k) => {
+      partOffsets.set([at, m.head.length, at + m.head.length, m.tail.length], 4 * k);
+      at += m.head.length + m.tail.length;
+    });
+    if (this.timeOffsets.length < n) {
+      this.timeOffsets = new Uint32Array(n);
+      this.timeLengths = new Uint32Array(n);
     }
+    let used = 0;
+    let last = NaN;
+    let lastAt = 0;
+    let lastLen = 0;
+    for (let i = 0; i < n; i++) {
+      const t = receivedAt[i]!;
+      if (!(t === last)) {
+        // JSON.stringify of a number is at most 24 characters.
+        if (used + 24 > this.times.length) {
+          const grown = Buffer.allocUnsafe(this.times.length * 2);
+          this.times.copy(grown, 0, 0, used);
+          this.times = grown;
+        }
+        last = t;
+        lastAt = used;
+        lastLen = writeJsonNumber(this.times, used, t) - used;
+        used += lastLen;
+      }
+      this.timeOffsets[i] = lastAt;
+      this.timeLengths[i] = lastLen;
+    }
+    return { count: n, sha256, conn, parts, partOffsets, times: this.times, timeOffsets: this.timeOffsets, timeLengths: this.timeLengths };
   }
 }
-const entries = new EntryWriter();
+const leafParts = new LeafParts();
 
 /** JSON.stringify(x) written as ASCII at `at`; returns the new end. Whole milliseconds take the short path. */
 const writeJsonNumber = (out: Buffer, at: number, x: number): number => {
