@@ -55,6 +55,21 @@ describe('record bundles', () => {
     );
   });
 
+  it("hold a message that ends its frame once, as a span of the frame, and give it back exactly", () => {
+    const enc = new BundleEncoder();
+    const raw = Buffer.from('<38>Nov 30 10:00:00 web1 sshd[42]: Accepted publickey for alice from 10.0.0.1 port 5000 ssh2\r\n');
+    const msg = 'Accepted publickey for alice from 10.0.0.1 port 5000 ssh2';
+    const at = (m: string): BundleRecord => ({ receivedAt: 1, connId: 1, raw, rawSha256: sha(raw), envelope: { format: 'rfc3164', hostname: 'web1', app: 'sshd', procid: '42', msg: m }, unparsedReason: null });
+    const spanned = Buffer.from(enc.encode([at(msg)], 0, 1));
+    // Same length, not the frame's tail (so written out): the bundle holds it again.
+    const copied = Buffer.from(enc.encode([at(msg.replace('alice', 'carol'))], 0, 1));
+    expect(copied.length - spanned.length).toBe(4 + msg.length - 12);
+    expect(decodeBundle(spanned)[0]!.envelope?.msg).toBe(msg);
+    expect(decodeBundle(copied)[0]!.envelope?.msg).toBe(msg.replace('alice', 'carol'));
+    // Non-ASCII or not at the end: written out, and given back as it was.
+    for (const m of ['Accepted publickey for alice', 'ssh2 é', '']) expect(decodeBundle(Buffer.from(enc.encode([at(m)], 0, 1)))[0]!.envelope?.msg).toBe(m);
+  });
+
   it('refuse bytes that are not a bundle', () => {
     expect(() => decodeBundle(Buffer.from('garbage!'))).toThrow(/not a record bundle/);
     const enc = new BundleEncoder();

@@ -11,8 +11,19 @@ export interface CheckpointResult {
   readonly checkpointed: number;
 }
 
+/**
+ * How long a restart round waits for a gap between transactions. While it waits, new write transactions
+ * wait behind it (SQLite), so it gives up soon and tries again next round: another writer holding the
+ * lock (a backup, an import) must not stall ingest for the usual busy timeout.
+ */
+const RESTART_WAIT_MS = 100;
+
 export class SqliteWalCheckpoint {
-  constructor(private readonly db: BetterSqlite3.Database) {}
+  constructor(private readonly db: BetterSqlite3.Database) {
+    db.pragma(`busy_timeout = ${RESTART_WAIT_MS}`);
+    // It reads no table: the copy goes from the WAL to the file, not through this connection's cache.
+    db.pragma('cache_size = 16');
+  }
 
   /**
    * passive: copy what is committed, waiting for no one. restart: also wait (busy_timeout) until the
