@@ -21,8 +21,21 @@ export const processBatch = (batch: SealedBatch, timezone: string): { block: Rec
   const unparsed: (UnparsedReason | null)[] = new Array(n);
   const counts: Record<string, number> = {};
   const buf = Buffer.from(batch.bytes.buffer, batch.bytes.byteOffset, batch.bytes.byteLength);
+  // One context, its time set per frame (parsers read it, never keep it), and the stats keys made once
+  // per sender and outcome: no object or string per record.
+  const ctx = { receivedAt: 0, timezone };
+  const keys = new Map<string, string>();
+  const keyOf = (transport: Transport, what: 'parsed' | UnparsedReason): string => {
+    const k = transport + what;
+    let key = keys.get(k);
+    if (key === undefined) keys.set(k, (key = statKey(transport, what)));
+    return key;
+  };
+  let parsedKeyConn: number = -1;
+  let parsedKey = '';
   for (let i = 0; i < n; i++) {
-    const conn = batch.conns[batch.conn[i]!]!;
+    const ci = batch.conn[i]!;
+    const conn = batch.conns[ci]!;
     const flag = batch.flags[i]!;
     let envelope: Envelope | null = null;
     let reason: UnparsedReason | null = null;
@@ -31,7 +44,8 @@ export const processBatch = (batch: SealedBatch, timezone: string): { block: Rec
     else {
       const off = batch.offsets[i]!;
       const raw = buf.subarray(off, off + batch.lengths[i]!);
-      const r = parseEnvelope(raw, { receivedAt: conn.referenceTime ?? batch.receivedAt[i]!, timezone }, conn.formatHint ?? 'auto');
+      ctx.receivedAt = conn.referenceTime ?? batch.receivedAt[i]!;
+      const r = parseEnvelope(raw, ctx, conn.formatHint ?? 'auto');
       if (r.ok) {
         envelope = r.value;
         if (envelope.hostname === undefined && conn.defaultHost !== undefined) envelope = { ...envelope, hostname: conn.defaultHost };
@@ -39,7 +53,14 @@ export const processBatch = (batch: SealedBatch, timezone: string): { block: Rec
     }
     envelopes[i] = envelope;
     unparsed[i] = reason;
-    const key = statKey(conn.transport, reason ?? 'parsed');
+    let key: string;
+    if (reason === null) {
+      if (ci !== parsedKeyConn) {
+        parsedKeyConn = ci;
+        parsedKey = keyOf(conn.transport, 'parsed');
+      }
+      key = parsedKey;
+    } else key = keyOf(conn.transport, reason);
     counts[key] = (counts[key] ?? 0) + 1;
   }
   return { block: { ...batch, envelopes, unparsed }, stats: { counts } };
