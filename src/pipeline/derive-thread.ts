@@ -19,7 +19,7 @@ export interface DeriveThreadOptions {
   readonly walCheckpoints?: WalCheckpoints;
 }
 
-/** While ingest is busy the deriver takes small bites with pauses: receiving and storing come first. */
+/** While ingest is pressed (service.ts sets the flag) the deriver takes small bites with pauses: receiving and storing come first. */
 const BUSY_STEP = 256;
 const BUSY_PAUSE_MS = 200;
 
