@@ -3,7 +3,7 @@
 // peak RSS read from /proc. Always stops the server it started. /metrics is polled every 50 ms (each
 // scrape costs the server ~0.7 ms of CPU, which a 10 ms poll would add to the figures), and the end
 // is the server's own time of its last commit (last_commit_unix_seconds), not the poll that saw it.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,15 +34,16 @@ const storedTcp = async (port: number): Promise<{ stored: number; lastCommitMs: 
   return { stored: n, lastCommitMs: Number(at[1]) * 1000 };
 };
 
-export const benchCountersignTcp = async (o: {
-  lines: readonly string[];
-  workDir: string;
-  connections?: number;
-  framing?: 'lf' | 'octet';
-  timeoutMs?: number;
-}): Promise<CountersignBenchResult> => {
-  mkdirSync(o.workDir, { recursive: true });
-  const cfg = join(o.workDir, 'countersign.yaml');
+/** A built Countersign serving TCP syslog and the web API on free loopback ports, in its own data directory. */
+export interface BenchServer {
+  readonly proc: ChildProcess;
+  readonly ports: Readonly<Record<string, number>>;
+  stop(): Promise<void>;
+}
+
+export const startBenchServer = async (workDir: string): Promise<BenchServer> => {
+  mkdirSync(workDir, { recursive: true });
+  const cfg = join(workDir, 'countersign.yaml');
   writeFileSync(
     cfg,
     [
@@ -55,12 +56,17 @@ export const benchCountersignTcp = async (o: {
       'log: { level: info }',
     ].join('\n'),
   );
-  const proc = spawn(process.execPath, [CLI, 'serve', '--config', cfg, '--data', join(o.workDir, 'data')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [CLI, 'serve', '--config', cfg, '--data', join(workDir, 'data')], { stdio: ['ignore', 'pipe', 'pipe'] });
   // Its stderr holds only the first start's one-time admin password here: kept for an error report.
   let err = '';
   proc.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
   const ports: Record<string, number> = {};
   let out = '';
+  const stop = async (): Promise<void> => {
+    if (proc.exitCode !== null || proc.signalCode !== null) return;
+    proc.kill('SIGTERM');
+    await new Promise((r) => proc.once('exit', r));
+  };
   const ready = new Promise<void>((resolve, reject) => {
     proc.stdout!.setEncoding('utf8').on('data', (d: string) => {
       out += d;
@@ -75,6 +81,23 @@ export const benchCountersignTcp = async (o: {
   });
   try {
     await ready;
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { proc, ports, stop };
+};
+
+export const benchCountersignTcp = async (o: {
+  lines: readonly string[];
+  workDir: string;
+  connections?: number;
+  framing?: 'lf' | 'octet';
+  timeoutMs?: number;
+}): Promise<CountersignBenchResult> => {
+  const server = await startBenchServer(o.workDir);
+  const { proc, ports } = server;
+  try {
     const payload = buildPayload(o.lines, o.framing ?? 'lf');
     const before = procStats(proc.pid!);
     const t0 = performance.now();
@@ -96,7 +119,6 @@ export const benchCountersignTcp = async (o: {
     await sent;
     return { messages: o.lines.length, seconds, msgPerSec: o.lines.length / seconds, cpuSeconds: after.cpuSeconds - before.cpuSeconds, peakRssBytes: after.peakRssBytes };
   } finally {
-    proc.kill('SIGTERM');
-    await new Promise((r) => proc.once('exit', r));
+    await server.stop();
   }
 };

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { parseEnvelope } from '../src/parsers/envelope/index.js';
 import { benchCountersignTcp } from './countersign-peer.js';
+import { benchDeriveSteady } from './derive-steady.js';
 import { makeLines } from './messages.js';
 import { benchRsyslogTcp } from './rsyslog-peer.js';
 import { benchSessions } from './sessions.js';
@@ -14,7 +15,7 @@ import { benchTlog } from './tlog.js';
 
 // --messages N (default 1 000 000: a 500 000-message rsyslog run lasts half a second, too short to
 // measure steadily on a shared VM, and Countersign's start-up JIT warm-up would weigh a tenth of its run); --connections N (default: runs 1 and 4); --runs N (default 3, median kept);
-// --only parse|sessions|tlog|e2e (default: all)
+// --only parse|sessions|tlog|derive|e2e (default: all); --derive-rate N msg/s (default 20 000)
 const arg = (name: string, dflt: number): number => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
@@ -24,8 +25,8 @@ const N = arg('messages', 1_000_000);
 const CONN_COUNTS = (process.argv.includes('--connections') ? [arg('connections', 1)] : [1, 4]).filter((n) => n >= 1);
 const RUNS = arg('runs', 3);
 const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
-const part = (name: 'parse' | 'sessions' | 'tlog' | 'e2e'): boolean => ONLY === undefined || ONLY === name;
-if (ONLY !== undefined && !['parse', 'sessions', 'tlog', 'e2e'].includes(ONLY)) throw new Error(`--only takes parse, sessions, tlog or e2e, not ${ONLY}`);
+const part = (name: 'parse' | 'sessions' | 'tlog' | 'derive' | 'e2e'): boolean => ONLY === undefined || ONLY === name;
+if (ONLY !== undefined && !['parse', 'sessions', 'tlog', 'derive', 'e2e'].includes(ONLY)) throw new Error(`--only takes parse, sessions, tlog, derive or e2e, not ${ONLY}`);
 /** Writes back what earlier runs left dirty in the page cache, so no run pays for another's disk writes. */
 const settle = (): void => {
   execFileSync('sync');
@@ -67,10 +68,15 @@ const main = async (): Promise<void> => {
   }
   if (part('sessions')) await benchSessions(arg('session-lines', 200_000));
   if (part('tlog')) await benchTlog(arg('tlog-entries', 1_000_000));
-  if (!part('e2e')) return;
+  if (!part('derive') && !part('e2e')) return;
 
   const work = mkdtempSync(join(tmpdir(), 'cs-bench-'));
   try {
+    if (part('derive')) {
+      settle();
+      await benchDeriveSteady({ workDir: work, rate: arg('derive-rate', 20_000), seconds: 20 });
+    }
+    if (!part('e2e')) return;
     console.log('(b) end to end: TCP → stored, first byte sent until the last message is written');
     console.log('    rsyslog: imptcp → file (no fsync). countersign: parse + SHA-256 per record + SQLite commit (WAL, synchronous=FULL)');
     const row = (name: string, r: { msgPerSec: number; cpuSeconds: number; peakRssBytes: number; seconds: number }): string =>
