@@ -42,15 +42,21 @@ static int count_of(napi_env env, napi_value v, uint32_t *out) {
   return 1;
 }
 
+/* Exactly n arguments into a, or a TypeError naming the call. */
+static int args_of(napi_env env, napi_callback_info info, size_t n, napi_value *a, const char *usage) {
+  size_t argc = n;
+  if (napi_get_cb_info(env, info, &argc, a, NULL, NULL) != napi_ok || argc != n) {
+    napi_throw_type_error(env, NULL, usage);
+    return 0;
+  }
+  return 1;
+}
+
 /* each(src: Uint8Array, offsets: Uint32Array, lengths: Uint32Array, count, out: Uint8Array):
  * out[32i, 32i+32) = SHA-256(src[offsets[i], offsets[i]+lengths[i])) for i < count. */
 static napi_value each(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
   napi_value a[5];
-  if (napi_get_cb_info(env, info, &argc, a, NULL, NULL) != napi_ok || argc != 5) {
-    napi_throw_type_error(env, NULL, "each(src, offsets, lengths, count, out) takes 5 arguments");
-    return NULL;
-  }
+  if (!args_of(env, info, 5, a, "each(src, offsets, lengths, count, out) takes 5 arguments")) return NULL;
   void *src, *offs, *lens, *out;
   size_t src_len, n_offs, n_lens, out_len;
   uint32_t count;
@@ -84,12 +90,8 @@ static napi_value each(napi_env env, napi_callback_info info) {
 /* nodes(pairs: Uint8Array, count, out: Uint8Array): out[32i, 32i+32) = SHA-256(0x01 ‖ pairs[64i, 64i+64)),
  * the RFC 6962 interior node of each (left, right) pair. */
 static napi_value nodes(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
   napi_value a[3];
-  if (napi_get_cb_info(env, info, &argc, a, NULL, NULL) != napi_ok || argc != 3) {
-    napi_throw_type_error(env, NULL, "nodes(pairs, count, out) takes 3 arguments");
-    return NULL;
-  }
+  if (!args_of(env, info, 3, a, "nodes(pairs, count, out) takes 3 arguments")) return NULL;
   void *pairs, *out;
   size_t pairs_len, out_len;
   uint32_t count;
@@ -119,12 +121,8 @@ static napi_value nodes(napi_env env, napi_callback_info info) {
  * with c = conn[i]; head[c] = parts[partOffsets[4c], +partOffsets[4c+1]), tail[c] = parts[partOffsets[4c+2],
  * +partOffsets[4c+3]); time[i] = times[timeOffsets[i], +timeLengths[i]) (the receive time as JSON). */
 static napi_value record_leaves(napi_env env, napi_callback_info info) {
-  size_t argc = 9;
   napi_value a[9];
-  if (napi_get_cb_info(env, info, &argc, a, NULL, NULL) != napi_ok || argc != 9) {
-    napi_throw_type_error(env, NULL, "recordLeaves(sha, conn, parts, partOffsets, times, timeOffsets, timeLengths, count, out) takes 9 arguments");
-    return NULL;
-  }
+  if (!args_of(env, info, 9, a, "recordLeaves(sha, conn, parts, partOffsets, times, timeOffsets, timeLengths, count, out) takes 9 arguments")) return NULL;
   void *sha, *conn, *parts, *part_offs, *times, *time_offs, *time_lens, *out;
   size_t sha_len, n_conn, parts_len, n_part_offs, times_len, n_time_offs, n_time_lens, out_len;
   uint32_t count;

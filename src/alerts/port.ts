@@ -24,28 +24,6 @@ export interface AlertDetails {
   readonly items: readonly SummaryItem[];
 }
 
-export interface OutboxRow {
-  readonly id: number;
-  readonly route: string;
-  readonly kind: AlertKind;
-  readonly dedupKey: string | null;
-  readonly parentId: number | null;
-  readonly rule: string | null;
-  readonly host: string | null;
-  readonly sessionId: number | null;
-  readonly level: HitLevel;
-  readonly count: number;
-  readonly state: OutboxState;
-  readonly attempts: number;
-  readonly nextAttemptAt: number | null;
-  readonly lastError: string | null;
-  readonly windowEnd: number | null;
-  readonly createdAt: number;
-  readonly releasedAt: number | null;
-  readonly deliveredAt: number | null;
-  readonly details: AlertDetails;
-}
-
 export interface NewOutboxRow {
   readonly route: string;
   readonly kind: AlertKind;
@@ -60,6 +38,18 @@ export interface NewOutboxRow {
   readonly windowEnd: number | null;
   readonly now: number;
   readonly details: AlertDetails;
+}
+
+/** A row of the outbox as stored: what was queued (NewOutboxRow, its `now` kept as createdAt) and how delivery went. */
+export interface OutboxRow extends Omit<NewOutboxRow, 'state' | 'now'> {
+  readonly id: number;
+  readonly state: OutboxState;
+  readonly attempts: number;
+  readonly nextAttemptAt: number | null;
+  readonly lastError: string | null;
+  readonly createdAt: number;
+  readonly releasedAt: number | null;
+  readonly deliveredAt: number | null;
 }
 
 /** One route's numbers, as stored. */

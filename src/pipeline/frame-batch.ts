@@ -3,6 +3,7 @@
 import type { Transport } from '../model/record.js';
 import { sha256Batch, type RecordLeafParts } from '../native/sha256-batch.js';
 import type { FrameFlag } from '../sources/framing/types.js';
+import type { RecordBlock } from '../store/types.js';
 import { recordEntryParts } from '../tlog/record-entry.js';
 
 /** What `import --format` accepts: restricts which envelope parsers may claim a frame. */
@@ -24,18 +25,13 @@ export interface ConnMeta {
   readonly referenceTime?: number;
 }
 
-export interface SealedBatch {
+/**
+ * A batch as it crosses to the writer: the store's RecordBlock columns (frames, offsets, times, senders,
+ * SHA-256 and leaves, both taken when the batch is sealed) before parsing, plus each frame's flag.
+ */
+export interface SealedBatch extends Omit<RecordBlock, 'envelopes' | 'unparsed' | 'leaf' | 'conns'> {
   readonly id: number;
-  readonly count: number;
-  readonly bytes: Uint8Array;
-  readonly offsets: Uint32Array;
-  readonly lengths: Uint32Array;
-  readonly receivedAt: Float64Array;
-  readonly conn: Uint32Array;
   readonly flags: Uint8Array;
-  /** SHA-256 of each frame, 32 bytes each, computed as the frame is added. */
-  readonly sha256: Uint8Array;
-  /** Each record's tlog leaf hash, 32 bytes each (tlog/record-entry.ts), computed with the SHA-256. */
   readonly leaf: Uint8Array;
   readonly conns: readonly ConnMeta[];
 }
